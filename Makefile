@@ -1,0 +1,56 @@
+# Kyläraati: `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev translations db demo extract-messages serve-production bench clean
+
+run: install translations db demo
+	@echo "Kyläraati is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev translations
+	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
+	 else echo "Browser tests: SKIPPED (no /usr/bin/chromium; install it with 'apt-get install chromium')"; fi
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+# Compiled catalogues (.mo) are build products, never committed.
+translations: install
+	$(BIN)/pybabel compile -q -d app/translations
+
+db: install
+	$(FLASK) db upgrade
+
+demo: install
+	$(FLASK) seed-demo
+
+extract-messages: install
+	$(FLASK) translate extract
+
+serve-production: install translations
+	FLASK_CONFIG=production $(FLASK) db upgrade
+	FLASK_CONFIG=production $(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
+
+bench: install-dev
+	$(BIN)/python bench/tally.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

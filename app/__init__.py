@@ -1,0 +1,197 @@
+"""Kyläraati: the participation platform of Iitti and its village associations."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.config import CONFIGS
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: str | type | None = None) -> Flask:
+    """Build the application; `config` is a name in CONFIGS, a class, or FLASK_CONFIG."""
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None or isinstance(config, str):
+        config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "development")]
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "kylaraati.db")
+    _normalise_database_url(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_context(app)
+    return app
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """A key generated once into instance/secret_key, so sessions survive restarts."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _normalise_database_url(app: Flask) -> None:
+    """postgres:// and postgresql:// URLs use psycopg 3; SQLite waits instead of failing when busy."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            uri = "postgresql+psycopg://" + uri[len(prefix):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def register_extensions(app: Flask) -> None:
+    from app.auth.passwords import PasswordHashing
+    from app.auth.throttle import Throttle
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.refresh_view = "auth.reauthenticate"
+    login_manager.session_protection = "basic"
+
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
+    app.extensions["throttle"] = Throttle(storage, app.config["LOGIN_FAILURE_LIMIT"])
+    app.extensions["password_hashing"] = PasswordHashing(
+        app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST")
+    )
+
+    from app import models  # noqa: F401  (every model registered with the metadata)
+    from app.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        """Load the user only if the session's version is still the current one."""
+        try:
+            raw_id, raw_version = user_id.split(":")
+            user = db.session.get(User, int(raw_id))
+            version = int(raw_version)
+        except (ValueError, TypeError):
+            return None
+        if user is None or not user.is_active or user.session_version != version:
+            return None
+        return user
+
+    if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
+        _enable_sqlite_pragmas(app)
+
+
+def _enable_sqlite_pragmas(app: Flask) -> None:
+    """Foreign keys on, WAL for concurrent readers (recommended for SQLite in production)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if ":memory:" not in str(engine.url) and engine.url.database:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.account import bp as account_bp
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.directory import bp as directory_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    messages = {
+        400: _l("The request could not be understood."),
+        403: _l("You do not have permission to do this."),
+        404: _l("The page was not found. It may have been moved, or the address is mistyped."),
+        405: _l("This action is not allowed here."),
+        413: _l("The data sent was too large."),
+        429: _l("Too many attempts. Please wait a moment and try again."),
+        500: _l("Something went wrong on our side. Please try again in a moment."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code == 500:
+            db.session.rollback()
+        return render_template("error.html", code=code, message=messages.get(code, messages[500])), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = _l("The form had expired or was sent from elsewhere, so nothing was saved. "
+                     "Please go back, reload the page and try again.")
+        return render_template("error.html", code=400, message=message), 400
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)
+
+
+def register_template_context(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from app.auth.permissions import Action, can
+    from app.auth.rules import role_names
+    from app.directory.forms import ROLE_LABELS, STATUS_LABELS, USER_ROLE_LABELS
+    from app.i18n import LANGUAGE_NAMES, register_template_helpers
+    from app.markdown import render_markdown
+    from app.security import set_security_headers
+    from app.timeutil import today
+
+    register_template_helpers(app)
+    app.add_template_filter(render_markdown, "markdown")
+    app.after_request(set_security_headers)
+
+    @app.template_global()
+    def page_url(number: int) -> str:
+        """This page's URL with its query string, on page `number` of a list."""
+        args = request.args.to_dict()
+        args["page"] = number
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    @app.context_processor
+    def inject():
+        return {
+            "can": can,
+            "Action": Action,
+            "current_locale": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "current_roles": role_names(current_user, today()) if current_user else [],
+            "request_path": request.full_path.rstrip("?") if request else "/",
+            "mandate_role_labels": ROLE_LABELS,
+            "mandate_status_labels": STATUS_LABELS,
+            "user_role_labels": USER_ROLE_LABELS,
+        }

@@ -1,0 +1,197 @@
+"""Coordinator pages. Every route names the permission it needs."""
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, fresh_login_required
+
+from app.admin import bp, services
+from app.admin.forms import ROLE_LABELS, AuditFilterForm, RoleForm, UserFilterForm
+from app.admin.services import AdminError
+from app.audit.models import AuditLog
+from app.audit.services import audit_query, known_actions
+from app.auth.models import User
+from app.auth.permissions import Action, can, requires
+from app.directory import services as directory
+from app.directory.forms import (
+    KIND_LABELS,
+    ROLE_LABELS as MANDATE_ROLE_LABELS,
+    AssociationForm,
+    DecisionForm,
+    VillageForm,
+)
+from app.directory.models import Association, Representation, RepresentationStatus, Village
+from app.directory.services import DirectoryError
+from app.extensions import db
+from app.main.models import AccessibilityFeedback
+from app.notify import email_user
+
+DIRECTORY_ERRORS = {
+    "village_name_taken": lambda: _("A village with this name already exists."),
+    "association_name_taken": lambda: _("An association with this name already exists."),
+    "not_pending": lambda: _("This request has already been decided."),
+    "not_approved": lambda: _("Only an approved mandate can be revoked."),
+    "reason_required": lambda: _("Write a reason; it is sent to the person."),
+}
+
+
+@bp.route("/")
+@requires(Action.REVIEW_REPRESENTATIONS)
+def dashboard():
+    """The coordinator's overview: what is waiting."""
+    pending = db.session.scalar(sa.select(sa.func.count(Representation.id))
+                                .where(Representation.status == RepresentationStatus.PENDING))
+    feedback = db.session.scalar(sa.select(sa.func.count(AccessibilityFeedback.id))
+                                 .where(AccessibilityFeedback.handled_at.is_(None)))
+    return render_template("admin/dashboard.html", pending=pending, feedback=feedback)
+
+
+@bp.route("/representations")
+@requires(Action.REVIEW_REPRESENTATIONS)
+def representations():
+    """Pending representation requests, and the mandates in force."""
+    return render_template("admin/representations.html", pending=directory.pending_requests(),
+                           active=directory.active_mandates(), form=DecisionForm(),
+                           role_labels=MANDATE_ROLE_LABELS)
+
+
+@bp.route("/representations/<int:representation_id>/<any(approve, reject, revoke):decision>",
+          methods=["POST"])
+@requires(Action.REVIEW_REPRESENTATIONS)
+def decide_representation(representation_id, decision):
+    """Approve, reject or revoke a mandate; the person gets an email."""
+    representation = db.get_or_404(Representation, representation_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or _("Check the reason."), "error")
+        return redirect(url_for("admin.representations"))
+    try:
+        if decision == "revoke":
+            directory.revoke_representation(current_user, representation, form.reason.data or "")
+        else:
+            directory.decide_representation(current_user, representation, decision == "approve",
+                                            form.reason.data or "")
+    except DirectoryError as error:
+        flash(DIRECTORY_ERRORS[error.code](), "error")
+        return redirect(url_for("admin.representations"))
+    email_user(representation.user, "email/representation_decided.txt",
+               subject=lambda: _("Kyläraati: your representation of %(name)s",
+                                 name=representation.association.name),
+               representation=representation, decision=decision,
+               link=url_for("directory.association", association_id=representation.association_id,
+                            _external=True))
+    messages = {
+        "approve": _("%(person)s now represents %(association)s."),
+        "reject": _("The request of %(person)s for %(association)s was rejected."),
+        "revoke": _("The mandate of %(person)s for %(association)s was revoked."),
+    }
+    flash(messages[decision] % {"person": representation.user.display_name,
+                                "association": representation.association.name}, "success")
+    return redirect(url_for("admin.representations"))
+
+
+@bp.route("/villages/new", methods=["GET", "POST"], defaults={"village_id": None})
+@bp.route("/villages/<int:village_id>/edit", methods=["GET", "POST"])
+@requires(Action.MANAGE_DIRECTORY)
+def edit_village(village_id):
+    """Create or edit a village."""
+    village = db.get_or_404(Village, village_id) if village_id else None
+    form = VillageForm(obj=village)
+    if form.validate_on_submit():
+        try:
+            village = directory.save_village(current_user, village, form.name.data, form.description.data or "")
+        except DirectoryError as error:
+            form.name.errors.append(DIRECTORY_ERRORS[error.code]())
+        else:
+            flash(_("The village has been saved."), "success")
+            return redirect(url_for("directory.village", village_id=village.id))
+    return render_template("admin/edit_village.html", form=form, village=village)
+
+
+@bp.route("/associations/new", methods=["GET", "POST"], defaults={"association_id": None})
+@bp.route("/associations/<int:association_id>/edit", methods=["GET", "POST"])
+@requires(Action.MANAGE_DIRECTORY)
+def edit_association(association_id):
+    """Create or edit an association."""
+    association = db.get_or_404(Association, association_id) if association_id else None
+    form = AssociationForm(directory.all_villages(), obj=association)
+    if request.method == "GET" and association is not None:
+        form.village_id.data = association.village_id or 0
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data or "" for name in
+                  ("name", "kind", "description", "contact_email", "contact_phone", "website")}
+        fields["village_id"] = form.village_id.data or None
+        fields["is_active"] = form.is_active.data
+        try:
+            association = directory.save_association(current_user, association, **fields)
+        except DirectoryError as error:
+            form.name.errors.append(DIRECTORY_ERRORS[error.code]())
+        else:
+            flash(_("The association has been saved."), "success")
+            return redirect(url_for("directory.association", association_id=association.id))
+    return render_template("admin/edit_association.html", form=form, association=association,
+                           kind_labels=KIND_LABELS)
+
+
+@bp.route("/users")
+@requires(Action.MANAGE_ROLES)
+def users():
+    """People, searchable, with their roles."""
+    form = UserFilterForm(formdata=request.args)
+    form.validate()
+    page = db.paginate(services.user_query(form.q.data or "", form.role.data or ""),
+                       per_page=30, error_out=False)
+    return render_template("admin/users.html", form=form, page=page, role_form=RoleForm(),
+                           role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@fresh_login_required
+@requires(Action.MANAGE_ROLES)
+def set_role(user_id):
+    """Grant or remove the board-member or coordinator role."""
+    user = db.get_or_404(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    granted = form.granted.data == "1"
+    try:
+        services.set_role(current_user, user, form.role.data, granted)
+    except AdminError as error:
+        errors = {
+            "cannot_remove_own_coordinator": _("You cannot remove your own coordinator role."),
+            "user_erased": _("This account has been erased."),
+        }
+        flash(errors.get(error.code, _("The role could not be changed.")), "error")
+    else:
+        message = (_("%(person)s is now %(role)s.") if granted
+                   else _("%(person)s no longer has the role %(role)s."))
+        flash(message % {"person": user.display_name, "role": ROLE_LABELS[form.role.data]}, "success")
+    return redirect(url_for("admin.users", q=user.display_name))
+
+
+@bp.route("/audit")
+@requires(Action.READ_AUDIT_LOG)
+def audit():
+    """The audit log, filtered by action, person and dates."""
+    form = AuditFilterForm(known_actions(), formdata=request.args)
+    valid = form.validate()
+    actor_id = int(form.actor.data) if (form.actor.data or "").isdigit() else None
+    query = audit_query(form.action.data or "", actor_id, form.since.data if valid else None,
+                        form.until.data if valid else None)
+    query = query.options(sa.orm.selectinload(AuditLog.actor))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("admin/audit.html", form=form, page=page)
+
+
+@bp.route("/feedback")
+@requires(Action.READ_FEEDBACK)
+def feedback():
+    """Accessibility feedback sent from the accessibility statement page."""
+    query = sa.select(AccessibilityFeedback).order_by(AccessibilityFeedback.created_at.desc())
+    page = db.paginate(query, per_page=30, error_out=False)
+    return render_template("admin/feedback.html", page=page)
+
+
+@bp.app_context_processor
+def admin_nav():
+    return {"show_admin_nav": can(Action.REVIEW_REPRESENTATIONS)}

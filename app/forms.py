@@ -1,0 +1,28 @@
+"""Form pieces shared by the feature forms."""
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+# A field people never see; bots fill it in. Its presence in a form is checked by
+# `honeypot_filled`, and a filled one is refused without saying why.
+HONEYPOT_FIELD = "website_url"
+
+
+class NoControlCharacters:
+    """Refuse invisible control characters (tabs and newlines are fine in text areas)."""
+
+    def __init__(self, multiline: bool = False):
+        self.allowed = {"\n", "\r", "\t"} if multiline else set()
+
+    def __call__(self, form, field):
+        if field.data and any(ord(c) < 32 and c not in self.allowed for c in field.data):
+            raise ValidationError(_l("Remove the invisible control characters."))
+
+
+def stripped(value):
+    """Filter: trim whitespace around text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def honeypot_field():
+    return StringField(_l("Leave this field empty"), default="")

@@ -1,0 +1,48 @@
+"""Language choice and locale-aware formatting for templates."""
+from datetime import date, datetime
+
+from flask import current_app, request
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the remembered choice, else Finnish."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A date as people write it in the current language (28.11.2026 in Finnish)."""
+    if value is None:
+        return ""
+    return format_date(value, "medium")
+
+
+def format_moment(value: datetime | None) -> str:
+    """A stored UTC time shown in Helsinki time: 28.11.2026 14.05."""
+    if value is None:
+        return ""
+    return format_datetime(value, "medium" if str(get_locale()) != "fi" else "d.M.yyyy 'klo' H.mm")
+
+
+def format_money(amount) -> str:
+    """Euros in the current language's style (1 234,50 € in Finnish)."""
+    if amount is None:
+        return ""
+    return format_currency(amount, "EUR")
+
+
+def register_template_helpers(app) -> None:
+    """Make the formatters available as Jinja filters."""
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_money, "money")

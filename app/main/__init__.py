@@ -1,0 +1,6 @@
+"""Front page, language choice, accessibility statement and privacy notice."""
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401

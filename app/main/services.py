@@ -1,0 +1,28 @@
+"""Front page content and accessibility feedback."""
+import sqlalchemy as sa
+
+from app.directory.models import Association
+from app.directory.services import villages_with_counts
+from app.extensions import db
+from app.main.models import AccessibilityFeedback
+
+
+def front_page() -> dict:
+    """What is going on now: for the foundation, villages and the newest associations."""
+    newest = db.session.scalars(
+        sa.select(Association).where(Association.is_active.is_(True))
+        .order_by(Association.created_at.desc(), Association.id.desc()).limit(6)
+    ).all()
+    association_count = db.session.scalar(
+        sa.select(sa.func.count(Association.id)).where(Association.is_active.is_(True)))
+    return {"villages": villages_with_counts(), "newest_associations": newest,
+            "association_count": association_count}
+
+
+def save_feedback(message: str, page_url: str, name: str, email: str, user_id: int | None) -> AccessibilityFeedback:
+    """Store accessibility feedback (it is never lost, even if the email fails)."""
+    feedback = AccessibilityFeedback(message=message, page_url=page_url, name=name, email=email,
+                                     user_id=user_id)
+    db.session.add(feedback)
+    db.session.commit()
+    return feedback

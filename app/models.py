@@ -1,0 +1,5 @@
+"""Import every model so the metadata (and Alembic) sees the whole schema."""
+from app.audit.models import AuditLog  # noqa: F401
+from app.auth.models import User  # noqa: F401
+from app.directory.models import Association, Representation, Village  # noqa: F401
+from app.main.models import AccessibilityFeedback  # noqa: F401
