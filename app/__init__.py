@@ -1,4 +1,5 @@
 """Kyläraati: the participation platform of Iitti and its village associations."""
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -24,6 +25,8 @@ def create_app(config: str | type | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "kylaraati.db")
     _normalise_database_url(app)
 
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)  # development emails are printed at INFO
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

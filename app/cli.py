@@ -69,8 +69,9 @@ def _paths():
 def translate_extract():
     """Collect translatable strings into messages.pot and update every catalogue."""
     cfg, pot, directory = _paths()
+    # Extract from the repository root: the patterns in babel.cfg (app/**.py, ...) are relative to it.
     _babel("extract", "-F", str(cfg), "-k", "_l", "--no-location", "--sort-output",
-           "-o", str(pot), str(cfg.parent / "app"))
+           "-o", str(pot), str(cfg.parent))
     _babel("update", "-i", str(pot), "-d", str(directory), "--no-fuzzy-matching")
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -52,10 +53,20 @@ def _empty_tables() -> None:
                 connection.execute(sa.text(f'DELETE FROM "{table}"'))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own `g` and database session), as in production,
+    even though the test itself holds one open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     """The application with an app context pushed for the test; tables emptied after."""
     app = create_app(_test_config(database_url))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         try:
             yield app

@@ -1,12 +1,16 @@
 """The audit log: who did which privileged action, when, to what."""
 from datetime import datetime
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
 from app.extensions import db
 from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 
 class AuditLog(db.Model):
@@ -23,4 +27,4 @@ class AuditLog(db.Model):
     # What changed, as JSON: {"field": [old, new]} or free details.
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship()

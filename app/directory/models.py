@@ -2,12 +2,16 @@
 import enum
 from datetime import date, datetime
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
 from app.extensions import db
 from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 
 class AssociationKind(enum.StrEnum):
@@ -109,9 +113,9 @@ class Representation(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
-    user: Mapped[User] = relationship(back_populates="representations", foreign_keys=[user_id])
+    user: Mapped["User"] = relationship(back_populates="representations", foreign_keys=[user_id])
     association: Mapped[Association] = relationship(back_populates="representations")
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])
 
     def is_current(self, on: date) -> bool:
         """Approved and within its mandate period on the given day."""

@@ -1,0 +1,109 @@
+"""Every route × every role: who is let in and who is refused.
+
+The route list is checked against the app's URL map, so a new route without an entry
+here fails `test_every_route_is_classified`.
+"""
+import pytest
+
+from tests.conftest import ROLES, post_form
+
+ANYONE = (None, *ROLES)
+SIGNED_IN = ROLES
+COORDINATOR = ("coordinator",)
+
+# (method, url template, roles allowed). {association}, {representation}, {village}, {user}
+# are filled with ids of objects the fixture creates. GETs of forms; POSTs are state changes.
+ROUTES = [
+    ("GET", "/", ANYONE),
+    ("GET", "/villages", ANYONE),
+    ("GET", "/villages/{village}", ANYONE),
+    ("GET", "/associations", ANYONE),
+    ("GET", "/associations/{association}", ANYONE),
+    ("GET", "/associations/{association}/represent", SIGNED_IN),
+    ("GET", "/accessibility", ANYONE),
+    ("GET", "/privacy", ANYONE),
+    ("GET", "/login", ANYONE),
+    ("GET", "/register", ANYONE),
+    ("GET", "/password/forgot", ANYONE),
+    ("GET", "/password/change", SIGNED_IN),
+    ("GET", "/reauthenticate", SIGNED_IN),
+    ("GET", "/account/", SIGNED_IN),
+    ("GET", "/account/data.json", SIGNED_IN),
+    ("GET", "/account/erase", SIGNED_IN),
+    ("POST", "/logout", SIGNED_IN),
+    ("GET", "/admin/", COORDINATOR),
+    ("GET", "/admin/representations", COORDINATOR),
+    ("POST", "/admin/representations/{representation}/approve", COORDINATOR),
+    ("POST", "/admin/representations/{representation}/reject", COORDINATOR),
+    ("POST", "/admin/representations/{representation}/revoke", COORDINATOR),
+    ("GET", "/admin/villages/new", COORDINATOR),
+    ("GET", "/admin/villages/{village}/edit", COORDINATOR),
+    ("GET", "/admin/associations/new", COORDINATOR),
+    ("GET", "/admin/associations/{association}/edit", COORDINATOR),
+    ("GET", "/admin/users", COORDINATOR),
+    ("POST", "/admin/users/{user}/role", COORDINATOR),
+    ("GET", "/admin/audit", COORDINATOR),
+    ("GET", "/admin/feedback", COORDINATOR),
+]
+
+# Routes reachable by anyone whose answer depends on a token or only redirects.
+UNCLASSIFIED_OK = {"/static/<path:filename>", "/password/reset/<token>", "/language/<code>"}
+
+
+def test_every_route_is_classified(app):
+    import re
+
+    known = {re.sub(r"\{\w+\}", "X", url) for _m, url, _r in ROUTES}
+    for rule in app.url_map.iter_rules():
+        if rule.rule in UNCLASSIFIED_OK:
+            continue
+        pattern = re.sub(r"<[^>]+>", "X", rule.rule)
+        if "<any(" in rule.rule:
+            variants = re.search(r"<any\(([^)]*)\):\w+>", rule.rule).group(1).replace(" ", "").split(",")
+            expanded = [re.sub(r"<any\([^)]*\):\w+>", v, rule.rule) for v in variants]
+            patterns = [re.sub(r"<[^>]+>", "X", e) for e in expanded]
+        else:
+            patterns = [pattern]
+        for p in patterns:
+            assert p in known, f"route {rule.rule} has no permission test"
+
+
+@pytest.fixture
+def objects(app, make_user, make_association):
+    from app.directory.models import Representation
+
+    association = make_association()
+    person = make_user("resident")
+    from datetime import date
+
+    from app.extensions import db
+    representation = Representation(user=person, association=association, starts_on=date(2026, 1, 1))
+    db.session.add(representation)
+    db.session.commit()
+    return {"association": association.id, "village": association.village_id,
+            "representation": representation.id, "user": person.id}
+
+
+CASES = [(method, url, role, role in allowed) for method, url, allowed in ROUTES for role in ANYONE]
+
+
+@pytest.mark.parametrize("method, url, role, allowed", CASES,
+                         ids=[f"{m} {u} as {r or 'visitor'}" for m, u, r, _a in CASES])
+def test_route_permission(login_as, objects, method, url, role, allowed):
+    client, _user = login_as(role)
+    path = url.format(**objects)
+    if method == "GET":
+        response = client.get(path)
+    else:
+        data = {"reason": "test", "role": "board_member", "granted": "1"}
+        response = post_form(client, path, data)
+    if allowed:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            # Allowed POSTs redirect back to a page; a fresh-login redirect is allowed too.
+            assert "/login" not in response.headers["Location"]
+    elif role is None:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == 403
