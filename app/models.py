@@ -3,3 +3,6 @@ from app.audit.models import AuditLog  # noqa: F401
 from app.auth.models import User  # noqa: F401
 from app.directory.models import Association, Representation, Village  # noqa: F401
 from app.main.models import AccessibilityFeedback  # noqa: F401
+from app.comments.models import Comment, Report  # noqa: F401
+from app.consultations.models import Consultation, ConsultationPhase  # noqa: F401
+from app.proposals.models import Endorsement, Follow, Proposal, ProposalStateChange, Support  # noqa: F401

@@ -28,6 +28,9 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # A coordinator can block an account: it can no longer sign in or post; content stays.
+    blocked_at: Mapped[datetime | None]
+    blocked_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     representations: Mapped[list["Representation"]] = relationship(  # noqa: F821
         back_populates="user", foreign_keys="Representation.user_id"
@@ -40,7 +43,7 @@ class User(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.erased_at is None and self.password_hash is not None
+        return self.erased_at is None and self.blocked_at is None and self.password_hash is not None
 
     @property
     def is_anonymous(self) -> bool:
