@@ -34,7 +34,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # Compiled catalogues (.mo) are build products, never committed.
 translations: install
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel -q compile -d app/translations
 
 db: install
 	$(FLASK) db upgrade

@@ -73,6 +73,10 @@ def register_extensions(app: Flask) -> None:
 
     storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
     app.extensions["throttle"] = Throttle(storage, app.config["LOGIN_FAILURE_LIMIT"])
+    app.extensions["comment_throttles"] = {
+        "new": Throttle(storage, app.config["COMMENT_LIMIT_NEW_ACCOUNT"]),
+        "established": Throttle(storage, app.config["COMMENT_LIMIT"]),
+    }
     app.extensions["password_hashing"] = PasswordHashing(
         app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST")
     )
@@ -118,14 +122,22 @@ def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.comments import bp as comments_bp
+    from app.consultations import bp as consultations_bp
     from app.directory import bp as directory_bp
     from app.main import bp as main_bp
+    from app.moderation import bp as moderation_bp
+    from app.proposals import bp as proposals_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(directory_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -40,6 +40,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5/minute")
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    # Comments per account (against spam); accounts younger than NEW_ACCOUNT_HOURS get the tighter one.
+    COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "30/hour")
+    COMMENT_LIMIT_NEW_ACCOUNT = os.environ.get("COMMENT_LIMIT_NEW_ACCOUNT", "5/hour")
+    NEW_ACCOUNT_HOURS = int(os.environ.get("NEW_ACCOUNT_HOURS", 24))
 
     # Mail: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

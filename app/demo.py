@@ -12,6 +12,7 @@ from app.auth.models import User
 from app.directory.models import Association, AssociationKind, Representation, RepresentationStatus, Village
 from app.directory.services import slugify
 from app.extensions import db
+from app.proposals.demo import seed_consultations
 from app.timeutil import utcnow
 
 DEMO_PASSWORD = "kylaraati-demo-2026"
@@ -140,6 +141,10 @@ def seed() -> list[tuple[str, str]]:
         _ensure_mandate(people[email][0], associations[association_name], mandate_role,
                         RepresentationStatus.PENDING, None)
     db.session.commit()
+    seed_consultations()
+    from app.comments.demo import seed_comments  # here: it looks up the proposals made just above
+
+    seed_comments()
     return logins
 
 

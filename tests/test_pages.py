@@ -4,7 +4,7 @@ import pytest
 from tests.conftest import post_form
 
 PUBLIC_PAGES = ["/", "/villages", "/associations", "/login", "/register", "/password/forgot",
-                "/accessibility", "/privacy"]
+                "/accessibility", "/privacy", "/consultations", "/proposals"]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

@@ -10,6 +10,8 @@ from tests.conftest import ROLES, post_form
 ANYONE = (None, *ROLES)
 SIGNED_IN = ROLES
 COORDINATOR = ("coordinator",)
+BOARD = ("board_member", "coordinator")
+NOBODY_BY_ROLE = ()  # only a particular person (the author, the association's representative)
 
 # (method, url template, roles allowed). {association}, {representation}, {village}, {user}
 # are filled with ids of objects the fixture creates. GETs of forms; POSTs are state changes.
@@ -44,6 +46,45 @@ ROUTES = [
     ("POST", "/admin/users/{user}/role", COORDINATOR),
     ("GET", "/admin/audit", COORDINATOR),
     ("GET", "/admin/feedback", COORDINATOR),
+    # comments ({comment} is written by {user}, someone other than the signed-in role) and moderation
+    ("GET", "/proposals/{proposal}/comments", ANYONE),
+    ("POST", "/proposals/{proposal}/comments", SIGNED_IN),
+    ("GET", "/comments/{comment}/reply", SIGNED_IN),
+    ("POST", "/comments/{comment}/reply", SIGNED_IN),
+    ("GET", "/comments/{comment}/edit", NOBODY_BY_ROLE),
+    ("POST", "/comments/{comment}/edit", NOBODY_BY_ROLE),
+    ("GET", "/comments/{comment}/report", SIGNED_IN),
+    ("POST", "/comments/{comment}/report", SIGNED_IN),
+    ("GET", "/proposals/{proposal}/report", SIGNED_IN),
+    ("POST", "/proposals/{proposal}/report", SIGNED_IN),
+    ("GET", "/moderation/", COORDINATOR),
+    ("GET", "/moderation/comment/{comment}/hide", COORDINATOR),
+    ("POST", "/moderation/comment/{comment}/hide", COORDINATOR),
+    ("POST", "/moderation/comment/{comment}/unhide", COORDINATOR),
+    ("POST", "/moderation/comment/{comment}/dismiss", COORDINATOR),
+    ("GET", "/moderation/proposal/{proposal}/hide", COORDINATOR),
+    ("POST", "/moderation/proposal/{proposal}/hide", COORDINATOR),
+    ("POST", "/moderation/proposal/{proposal}/unhide", COORDINATOR),
+    ("POST", "/moderation/proposal/{proposal}/dismiss", COORDINATOR),
+    ("GET", "/admin/users/{user}/block", COORDINATOR),
+    ("POST", "/admin/users/{user}/block", COORDINATOR),
+    ("POST", "/admin/users/{user}/unblock", COORDINATOR),
+    ("POST", "/admin/users/{user}/hide-content", COORDINATOR),
+    ("GET", "/consultations", ANYONE),
+    ("GET", "/consultations/new", COORDINATOR),
+    ("GET", "/consultations/{consultation}", ANYONE),
+    ("GET", "/consultations/{consultation}/edit", COORDINATOR),
+    ("POST", "/consultations/{consultation}/follow", SIGNED_IN),
+    ("GET", "/consultations/{consultation}/proposals/new", SIGNED_IN),
+    ("GET", "/proposals", ANYONE),
+    ("GET", "/proposals/{proposal}", ANYONE),
+    ("GET", "/proposals/{proposal}/edit", NOBODY_BY_ROLE),
+    ("GET", "/proposals/{proposal}/withdraw", NOBODY_BY_ROLE),
+    ("POST", "/proposals/{proposal}/support", SIGNED_IN),
+    ("POST", "/proposals/{proposal}/endorsements/{association}", NOBODY_BY_ROLE),
+    ("POST", "/proposals/{proposal}/follow", SIGNED_IN),
+    ("POST", "/proposals/{proposal}/state", BOARD),
+    ("POST", "/proposals/{proposal}/answer", BOARD),
 ]
 
 # Routes reachable by anyone whose answer depends on a token or only redirects.
@@ -79,9 +120,24 @@ def objects(app, make_user, make_association):
     from app.extensions import db
     representation = Representation(user=person, association=association, starts_on=date(2026, 1, 1))
     db.session.add(representation)
+    # A consultation taking proposals now, and a proposal by someone other than the signed-in role.
+    from datetime import timedelta
+
+    from app.consultations.models import Consultation, ConsultationPhase
+    from app.proposals.models import Proposal
+    from app.timeutil import utcnow
+    consultation = Consultation(title="Kylärahat 2027")
+    consultation.phases.append(ConsultationPhase(phase="proposals", starts_at=utcnow() - timedelta(days=1),
+                                                 ends_at=utcnow() + timedelta(days=30)))
+    proposal = Proposal(consultation=consultation, author=person, title="Laituri", body="Uusi laituri.")
+    db.session.add(proposal)
+    from app.comments.models import Comment
+    comment = Comment(proposal=proposal, author=person, body="Hyvä ehdotus.")
+    db.session.add(comment)
     db.session.commit()
     return {"association": association.id, "village": association.village_id,
-            "representation": representation.id, "user": person.id}
+            "representation": representation.id, "user": person.id,
+            "consultation": consultation.id, "proposal": proposal.id, "comment": comment.id}
 
 
 CASES = [(method, url, role, role in allowed) for method, url, allowed in ROUTES for role in ANYONE]

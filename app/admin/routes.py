@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required
 
 from app.admin import bp, services
-from app.admin.forms import ROLE_LABELS, AuditFilterForm, RoleForm, UserFilterForm
+from app.admin.forms import ROLE_LABELS, AuditFilterForm, BlockForm, HideContentForm, RoleForm, UserFilterForm
 from app.admin.services import AdminError
 from app.audit.models import AuditLog
 from app.audit.services import audit_query, known_actions
 from app.auth.models import User
 from app.auth.permissions import Action, can, requires
+from app.comments.messages import message as moderation_message
 from app.directory import services as directory
 from app.directory.forms import (
     KIND_LABELS,
@@ -23,6 +24,7 @@ from app.directory.models import Association, Representation, RepresentationStat
 from app.directory.services import DirectoryError
 from app.extensions import db
 from app.main.models import AccessibilityFeedback
+from app.moderation import services as moderation
 from app.notify import email_user
 
 DIRECTORY_ERRORS = {
@@ -42,7 +44,8 @@ def dashboard():
                                 .where(Representation.status == RepresentationStatus.PENDING))
     feedback = db.session.scalar(sa.select(sa.func.count(AccessibilityFeedback.id))
                                  .where(AccessibilityFeedback.handled_at.is_(None)))
-    return render_template("admin/dashboard.html", pending=pending, feedback=feedback)
+    return render_template("admin/dashboard.html", pending=pending, feedback=feedback,
+                           reports=moderation.open_report_count())
 
 
 @bp.route("/representations")
@@ -190,6 +193,57 @@ def feedback():
     query = sa.select(AccessibilityFeedback).order_by(AccessibilityFeedback.created_at.desc())
     page = db.paginate(query, per_page=30, error_out=False)
     return render_template("admin/feedback.html", page=page)
+
+
+@bp.route("/users/<int:user_id>/block", methods=["GET", "POST"])
+@requires(Action.BLOCK_USERS)
+def block_user(user_id):
+    """An account's block status: block it with a reason, unblock it, hide all it wrote."""
+    user = db.get_or_404(User, user_id)
+    form = BlockForm()
+    if form.validate_on_submit():
+        try:
+            services.block_user(current_user, user, form.reason.data)
+        except AdminError as error:
+            flash(moderation_message(error.code), "error")
+        else:
+            flash(_("%(person)s is now blocked and was signed out. What they wrote stays visible.",
+                    person=user.display_name), "success")
+            return redirect(url_for("admin.block_user", user_id=user.id))
+    return render_block_page(user, form, HideContentForm(formdata=None, prefix="hide"))
+
+
+def render_block_page(user, form, hide_form):
+    return render_template("admin/block_user.html", user=user, form=form, hide_form=hide_form,
+                           content=moderation.visible_content_counts(user))
+
+
+@bp.route("/users/<int:user_id>/unblock", methods=["POST"])
+@requires(Action.BLOCK_USERS)
+def unblock_user(user_id):
+    """Let a blocked account sign in again."""
+    user = db.get_or_404(User, user_id)
+    try:
+        services.unblock_user(current_user, user)
+    except AdminError as error:
+        flash(moderation_message(error.code), "error")
+    else:
+        flash(_("%(person)s can sign in again.", person=user.display_name), "success")
+    return redirect(url_for("admin.block_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/hide-content", methods=["POST"])
+@requires(Action.MODERATE)
+def hide_user_content(user_id):
+    """Hide every comment and proposal of an account at once (a separate, explicit act)."""
+    user = db.get_or_404(User, user_id)
+    hide_form = HideContentForm(prefix="hide")
+    if not hide_form.validate_on_submit():
+        return render_block_page(user, BlockForm(formdata=None), hide_form)
+    comments, proposals = moderation.hide_all_content(current_user, user, hide_form.reason.data)
+    flash(_("Hidden from the public, from %(person)s: comments %(comments)d, proposals %(proposals)d.",
+            comments=comments, proposals=proposals, person=user.display_name), "success")
+    return redirect(url_for("admin.block_user", user_id=user.id))
 
 
 @bp.app_context_processor

@@ -53,6 +53,11 @@ def login():
             if error.code == "throttled":
                 flash(throttled_message(error.detail), "error")
                 return render_template("auth/login.html", form=form), 429
+            if error.code == "blocked":
+                flash(_("This account has been blocked by the coordinators, so it cannot sign in. "
+                        "Reason: %(reason)s. If you think this is a mistake, contact the municipality's "
+                        "coordinators.", reason=error.detail or "–"), "error")
+                return render_template("auth/login.html", form=form), 403
             # One message for unknown email and wrong password: no user enumeration.
             form.password.errors.append(_("The email address or password is wrong."))
         else:

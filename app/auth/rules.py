@@ -10,16 +10,33 @@ class Action(StrEnum):
     # any signed-in person
     EDIT_OWN_ACCOUNT = "edit_own_account"
     REQUEST_REPRESENTATION = "request_representation"
+    SUBMIT_PROPOSAL = "submit_proposal"
+    SUPPORT = "support"
+    FOLLOW = "follow"
+    COMMENT = "comment"
+    REPORT = "report"
+    # the author of the comment given as the object
+    EDIT_OWN_COMMENT = "edit_own_comment"
+    # the author of the proposal given as the object
+    EDIT_OWN_PROPOSAL = "edit_own_proposal"
+    # the proposal's author and coordinators (obj None: coordinators only)
+    VIEW_HIDDEN_PROPOSAL = "view_hidden_proposal"
     # an approved, current representative of the association given as the object
     ACT_FOR_ASSOCIATION = "act_for_association"
+    ENDORSE = "endorse"
     # board members and coordinators
     VIEW_BOARD_TOOLS = "view_board_tools"
+    ANSWER_PROPOSALS = "answer_proposals"
+    CHANGE_PROPOSAL_STATE = "change_proposal_state"
     # coordinators
     MANAGE_DIRECTORY = "manage_directory"
     REVIEW_REPRESENTATIONS = "review_representations"
     MANAGE_ROLES = "manage_roles"
     READ_AUDIT_LOG = "read_audit_log"
     READ_FEEDBACK = "read_feedback"
+    MANAGE_CONSULTATIONS = "manage_consultations"
+    MODERATE = "moderate"
+    BLOCK_USERS = "block_users"
 
 
 COORDINATOR_ACTIONS = {
@@ -28,7 +45,23 @@ COORDINATOR_ACTIONS = {
     Action.MANAGE_ROLES,
     Action.READ_AUDIT_LOG,
     Action.READ_FEEDBACK,
+    Action.MANAGE_CONSULTATIONS,
+    Action.MODERATE,
+    Action.BLOCK_USERS,
 }
+
+# Anyone signed in may do these (phases may still close them: see consultations/phases.py).
+SIGNED_IN_ACTIONS = {
+    Action.EDIT_OWN_ACCOUNT,
+    Action.REQUEST_REPRESENTATION,
+    Action.SUBMIT_PROPOSAL,
+    Action.SUPPORT,
+    Action.FOLLOW,
+    Action.COMMENT,
+    Action.REPORT,
+}
+
+BOARD_ACTIONS = {Action.VIEW_BOARD_TOOLS, Action.ANSWER_PROPOSALS, Action.CHANGE_PROPOSAL_STATE}
 
 
 def is_signed_in(user) -> bool:
@@ -40,13 +73,19 @@ def can(user, action: Action, obj=None, on: date | None = None) -> bool:
     """True when `user` may do `action` (on `obj`, on day `on`)."""
     if not is_signed_in(user):
         return False
-    if action in (Action.EDIT_OWN_ACCOUNT, Action.REQUEST_REPRESENTATION):
+    if action in SIGNED_IN_ACTIONS:
         return True
     if action in COORDINATOR_ACTIONS:
         return bool(user.is_coordinator)
-    if action == Action.VIEW_BOARD_TOOLS:
+    if action in BOARD_ACTIONS:
         return bool(user.is_board_member or user.is_coordinator)
-    if action == Action.ACT_FOR_ASSOCIATION:
+    if action == Action.EDIT_OWN_COMMENT:
+        return obj is not None and obj.author_id == user.id
+    if action == Action.EDIT_OWN_PROPOSAL:
+        return obj is not None and obj.author_id == user.id
+    if action == Action.VIEW_HIDDEN_PROPOSAL:
+        return bool(user.is_coordinator) or (obj is not None and obj.author_id == user.id)
+    if action in (Action.ACT_FOR_ASSOCIATION, Action.ENDORSE):
         if obj is None or on is None:
             return False
         return any(r.association_id == obj.id for r in user.current_representations(on))

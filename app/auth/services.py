@@ -76,7 +76,13 @@ def authenticate(email: str, password: str, address: str) -> User:
     if throttled:
         raise AccountError("throttled", throttled)
     user = find_user_by_email(email)
-    if user is None or not hashing().verify(user.password_hash, password) or not user.is_active:
+    if user is None or not hashing().verify(user.password_hash, password):
+        throttle().fail("login", *keys)
+        raise AccountError("bad_credentials")
+    if user.blocked_at is not None and not user.is_erased:
+        # Said only after the right password, so it reveals nothing to someone guessing.
+        raise AccountError("blocked", user.blocked_reason)
+    if not user.is_active:
         throttle().fail("login", *keys)
         raise AccountError("bad_credentials")
     throttle().clear("login", f"account:{email}")

@@ -5,18 +5,26 @@ from app.directory.models import Association
 from app.directory.services import villages_with_counts
 from app.extensions import db
 from app.main.models import AccessibilityFeedback
+from app.timeutil import utcnow
 
 
 def front_page() -> dict:
-    """What is going on now: for the foundation, villages and the newest associations."""
+    """What is going on now: open consultations, new proposals, villages and associations."""
     newest = db.session.scalars(
         sa.select(Association).where(Association.is_active.is_(True))
         .order_by(Association.created_at.desc(), Association.id.desc()).limit(6)
     ).all()
     association_count = db.session.scalar(
         sa.select(sa.func.count(Association.id)).where(Association.is_active.is_(True)))
+    from app.consultations.services import open_consultations, phase_status
+    from app.proposals.services import newest_proposals
+
+    now = utcnow()
+    consultations = open_consultations(now)
     return {"villages": villages_with_counts(), "newest_associations": newest,
-            "association_count": association_count}
+            "association_count": association_count,
+            "open_consultations": [(c, phase_status(c, now)) for c in consultations],
+            "newest_proposals": newest_proposals()}
 
 
 def save_feedback(message: str, page_url: str, name: str, email: str, user_id: int | None) -> AccessibilityFeedback:
