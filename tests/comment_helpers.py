@@ -10,6 +10,7 @@ from app.extensions import db
 from app.proposals.models import Proposal
 from app.timeutil import utcnow
 from tests.conftest import post_form
+from tests.proposal_helpers import english, text  # noqa: F401  (shared with the proposal tests)
 
 
 @pytest.fixture
@@ -66,22 +67,3 @@ def reply(client, comment, body: str, **kwargs):
 
 def report(client, comment, reason: str = "Loukkaava kommentti.", **kwargs):
     return post_form(client, f"/comments/{comment.id}/report", {"reason": reason}, **kwargs)
-
-
-@pytest.fixture
-def english(app, login_as):
-    """A client in English (role None: a visitor), so the assertions do not depend on the catalogues."""
-    def make(role: str | None = "resident", **kwargs):
-        client, user = login_as(role, **kwargs)
-        if user is not None:
-            user.language = "en"
-            db.session.commit()
-        client.set_cookie("lang", "en")
-        return client, user
-
-    return make
-
-
-def text(response) -> str:
-    """The page's HTML with the quotes Jinja escapes put back, for plain-text assertions."""
-    return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"').replace("&quot;", '"')

@@ -14,22 +14,24 @@ from app.auth import services as auth_services
 from app.auth.models import User
 from app.comments.models import Comment, Report
 from app.extensions import db
+from app.proposals.demo import (  # the demo people, named once
+    A as AINO,
+    ANNELI,
+    EERO,
+    HEIKKI,
+    JUSSI,
+    KARI,
+    MATTI,
+    PEKKA,
+    RAIJA,
+    SIRPA,
+    TUULA,
+    VILLE,
+)
 from app.proposals.models import Proposal
 from app.timeutil import utcnow
 
 COORDINATOR = "koordinaattori@demo.kylaraati.fi"
-AINO = "asukas@demo.kylaraati.fi"
-EERO = "edustaja@demo.kylaraati.fi"
-MATTI = "matti.kausala@demo.kylaraati.fi"
-SIRPA = "sirpa.kirkonkyla@demo.kylaraati.fi"
-JUSSI = "jussi.radansuu@demo.kylaraati.fi"
-RAIJA = "raija.sitikkala@demo.kylaraati.fi"
-PEKKA = "pekka.haapakimola@demo.kylaraati.fi"
-TUULA = "tuula.kymentaka@demo.kylaraati.fi"
-HEIKKI = "heikki.perheniemi@demo.kylaraati.fi"
-ANNELI = "anneli.lyottila@demo.kylaraati.fi"
-KARI = "kari.mankala@demo.kylaraati.fi"
-VILLE = "ville.urheilijat@demo.kylaraati.fi"
 # A writer whose comments end up in the moderation queue (not a demo login).
 NICKNAME = ("nimimerkki@demo.kylaraati.fi", "Kesäasukas")
 

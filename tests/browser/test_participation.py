@@ -111,3 +111,49 @@ def test_participation_pages_reflow_at_320_px(new_page, scene, sign_in):
         problems.append(horizontal_overflow(page))
     problems = [p for p in problems if p]
     assert not problems, "\n".join(problems)
+
+
+def test_submit_comment_support_and_official_answer(new_page, scene, make_user, sign_in, live_app):
+    """The issue's story: a resident submits, another comments and supports, a board member answers."""
+    author = make_user("resident", name="Aino Asukas")
+    neighbour = make_user("resident", name="Matti Naapuri")
+    for person in (author, neighbour):
+        person.language = "en"
+    db.session.commit()
+
+    page = new_page(lang="en")
+    sign_in(page, author.email, PASSWORD)
+    visit(page, f"/consultations/{scene['consultation'].id}/proposals/new")
+    page.get_by_label("Title").fill("Radansuun bussikatos")
+    page.get_by_label("Proposal", exact=True).fill("Pysäkille katos ja penkki.")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("region", name="Preview").get_by_role("button", name="Submit the proposal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Radansuun bussikatos")
+    proposal_url = page.url
+
+    other = new_page(lang="en")
+    sign_in(other, neighbour.email, PASSWORD)
+    other.goto(proposal_url)
+    other.get_by_label("Your comment").fill("Hyvä ajatus, bussia odotetaan sateessa.")
+    other.get_by_role("radio", name="For").check()
+    other.get_by_role("button", name="Publish the comment").click()
+    expect(other.get_by_text("Hyvä ajatus, bussia odotetaan sateessa.")).to_be_visible()
+    other.get_by_role("button", name="Support this proposal").click()
+    expect(other.get_by_text("1 support", exact=True)).to_be_visible()
+
+    board = new_page(lang="en")
+    sign_in(board, scene["board"].email, PASSWORD)
+    board.goto(proposal_url)
+    board.get_by_label("New state").select_option(label="Under review")
+    board.get_by_role("button", name="Change the state").click()
+    board.get_by_role("textbox", name="Official answer").fill("Kunta tilaa katoksen **keväällä**.")
+    board.get_by_role("button", name="Publish the answer").click()
+    answer = board.get_by_role("region", name="Official answer")
+    expect(answer.locator("strong")).to_have_text("keväällä")
+
+    page.goto(proposal_url)
+    expect(page.get_by_role("region", name="Official answer")).to_contain_text("Kunta tilaa katoksen")
+    expect(page.get_by_text("Hyvä ajatus, bussia odotetaan sateessa.")).to_be_visible()
+    # The author follows their own proposal, so the answer reached them by email.
+    assert any(m["To"] == author.email and "Kunta tilaa katoksen" in m.get_content()
+               for m in live_app.extensions["mail_outbox"])
