@@ -3,7 +3,7 @@
 Plain Python, no app: the rules are predicates over (user, action, object, day) and the
 phases over (windows, now), tested as a role × phase matrix.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,33 +14,10 @@ from app.consultations.phases import PHASE_ORDER, Phase, PhaseAction, PhaseWindo
 from app.consultations.services import DayWindow, lifecycle_of
 from app.proposals.forms import CostError, parse_euros
 from app.proposals.states import Actor, ProposalState, next_states
+from tests.unit.fakes import FakeMandate as Mandate, FakeUser as Person
 
 TODAY = date(2027, 3, 15)
 NOW = datetime(2027, 3, 15, 10, 0)
-
-
-@dataclass
-class Mandate:
-    association_id: int
-    starts_on: date
-    ends_on: date | None = None
-    status: str = "approved"
-
-    def is_current(self, on):
-        return self.status == "approved" and self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
-
-
-@dataclass
-class Person:
-    id: int = 1
-    is_coordinator: bool = False
-    is_board_member: bool = False
-    mandates: list = field(default_factory=list)
-    is_authenticated: bool = True
-    is_active: bool = True
-
-    def current_representations(self, on):
-        return [m for m in self.mandates if m.is_current(on)]
 
 
 @dataclass

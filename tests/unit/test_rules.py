@@ -1,5 +1,5 @@
 """Permission rules, password policy, Markdown and formats: plain Python, no app."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -7,29 +7,7 @@ import pytest
 from app.auth.passwords import PasswordHashing, password_problems
 from app.auth.rules import Action, can, role_names
 from app.markdown import render_markdown
-
-
-@dataclass
-class FakeMandate:
-    association_id: int
-    starts_on: date
-    ends_on: date | None = None
-    status: str = "approved"
-
-    def is_current(self, on):
-        return self.status == "approved" and self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
-
-
-@dataclass
-class FakeUser:
-    is_coordinator: bool = False
-    is_board_member: bool = False
-    mandates: list = field(default_factory=list)
-    is_authenticated: bool = True
-    is_active: bool = True
-
-    def current_representations(self, on):
-        return [m for m in self.mandates if m.is_current(on)]
+from tests.unit.fakes import FakeMandate, FakeUser
 
 
 @dataclass
