@@ -6,3 +6,6 @@ from app.main.models import AccessibilityFeedback  # noqa: F401
 from app.comments.models import Comment, Report  # noqa: F401
 from app.consultations.models import Consultation, ConsultationPhase  # noqa: F401
 from app.proposals.models import Endorsement, Follow, Proposal, ProposalStateChange, Support  # noqa: F401
+from app.budgets.models import (  # noqa: F401
+    BallotChoice, Budget, BudgetBallot, BudgetParticipation, BudgetProject, BudgetResultCache, PaperBatch, PaperEntry,
+)
