@@ -6,13 +6,13 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations db demo extract-messages serve-production bench clean
+.PHONY: run test install install-dev translations vendor db demo extract-messages serve-production bench clean
 
-run: install translations db demo
+run: install translations vendor db demo
 	@echo "Kyläraati is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev translations
+test: install-dev translations vendor
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
 	 else echo "Browser tests: SKIPPED (no /usr/bin/chromium; install it with 'apt-get install chromium')"; fi
 	$(BIN)/python -m pytest
@@ -36,6 +36,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 translations: install
 	$(BIN)/pybabel -q compile -d app/translations
 
+# Plotly's browser bundle, copied from the installed plotly package: served by the app, never from a CDN.
+VENDOR_PLOTLY := app/static/vendor/plotly.min.js
+
+vendor: $(VENDOR_PLOTLY)
+
+$(VENDOR_PLOTLY): $(VENV)/.installed
+	mkdir -p $(@D)
+	cp "$$($(BIN)/python -c 'from importlib.resources import files; print(files("plotly") / "package_data" / "plotly.min.js")')" $@
+
 db: install
 	$(FLASK) db upgrade
 
@@ -45,7 +54,7 @@ demo: install
 extract-messages: install
 	$(FLASK) translate extract
 
-serve-production: install translations
+serve-production: install translations vendor
 	FLASK_CONFIG=production $(FLASK) db upgrade
 	FLASK_CONFIG=production $(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
 

@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.budgets import bp as budgets_bp
     from app.comments import bp as comments_bp
     from app.consultations import bp as consultations_bp
     from app.directory import bp as directory_bp
@@ -138,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(budgets_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -170,9 +172,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.budgets import cli as budgets_cli
     from app.cli import register
 
     register(app)
+    budgets_cli.register(app)
 
 
 def register_template_context(app: Flask) -> None:

@@ -145,6 +145,9 @@ def seed() -> list[tuple[str, str]]:
     from app.comments.demo import seed_comments  # here: it looks up the proposals made just above
 
     seed_comments()
+    from app.budgets.demo import seed_budgets  # here: its projects are made of the proposals above
+
+    seed_budgets()
     return logins
 
 

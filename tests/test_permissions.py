@@ -85,6 +85,35 @@ ROUTES = [
     ("POST", "/proposals/{proposal}/follow", SIGNED_IN),
     ("POST", "/proposals/{proposal}/state", BOARD),
     ("POST", "/proposals/{proposal}/answer", BOARD),
+    # budgets ({budget} is in the consultation above, not open for voting: a ballot is refused with 422)
+    ("GET", "/budgets", ANYONE),
+    ("GET", "/budgets/{budget}", ANYONE),
+    ("POST", "/budgets/{budget}/ballot", SIGNED_IN),
+    ("GET", "/budgets/{budget}/voted", SIGNED_IN),
+    ("GET", "/consultations/{consultation}/budgets/new", COORDINATOR),
+    ("GET", "/budgets/{budget}/edit", COORDINATOR),
+    ("GET", "/budgets/{budget}/projects/new", COORDINATOR),
+    ("GET", "/budgets/{budget}/projects/{project}/edit", COORDINATOR),
+    ("POST", "/budgets/{budget}/projects/{project}/remove", COORDINATOR),
+    ("GET", "/budgets/{budget}/projects/from-proposals", COORDINATOR),
+    # results: before voting ends ({budget}) a page saying when; after ({closed_budget}) results and downloads
+    ("GET", "/budgets/{budget}/results", ANYONE),
+    ("GET", "/budgets/{closed_budget}/results", ANYONE),
+    ("GET", "/budgets/{budget}/receipts", ANYONE),
+    ("GET", "/budgets/{closed_budget}/receipts", ANYONE),
+    ("GET", "/budgets/{closed_budget}/results.csv", ANYONE),
+    ("GET", "/budgets/{closed_budget}/ballots.pb", ANYONE),
+    ("GET", "/budgets/{closed_budget}/receipts.txt", ANYONE),
+    # paper ballots ({batch} of {budget}, with one keyed {paper_entry}; outside voting, so changes are refused)
+    ("GET", "/budgets/{budget}/paper", COORDINATOR),
+    ("POST", "/budgets/{budget}/paper", COORDINATOR),
+    ("GET", "/budgets/{budget}/paper/{batch}", COORDINATOR),
+    ("POST", "/budgets/{budget}/paper/{batch}", COORDINATOR),
+    ("GET", "/budgets/{budget}/paper/{batch}/entries/{paper_entry}/edit", COORDINATOR),
+    ("POST", "/budgets/{budget}/paper/{batch}/entries/{paper_entry}/edit", COORDINATOR),
+    ("POST", "/budgets/{budget}/paper/{batch}/entries/{paper_entry}/remove", COORDINATOR),
+    ("GET", "/budgets/{budget}/paper/{batch}/compare", COORDINATOR),
+    ("POST", "/budgets/{budget}/paper/{batch}/count", COORDINATOR),
 ]
 
 # Routes reachable by anyone whose answer depends on a token or only redirects.
@@ -134,8 +163,26 @@ def objects(app, make_user, make_association):
     from app.comments.models import Comment
     comment = Comment(proposal=proposal, author=person, body="Hyvä ehdotus.")
     db.session.add(comment)
+    from decimal import Decimal
+
+    from app.budgets.models import Budget, BudgetProject
+    budget = Budget(consultation=consultation, title="Kylärahat", total=Decimal("5000"))
+    project = BudgetProject(budget=budget, title="Laituri", cost=Decimal("3000"))
+    db.session.add_all([budget, project])
+    from app.budgets.models import PaperBatch, PaperEntry
+    batch = PaperBatch(budget=budget, label="Laatikko 1")
+    paper_entry = PaperEntry(batch=batch, sequence=1, voter_ref=str(association.id))
+    db.session.add_all([batch, paper_entry])
+    # A budget whose vote has closed: its results and downloads are public.
+    closed = Consultation(title="Kylärahat 2026")
+    closed.phases.append(ConsultationPhase(phase="voting", starts_at=utcnow() - timedelta(days=20),
+                                           ends_at=utcnow() - timedelta(days=1)))
+    closed_budget = Budget(consultation=closed, title="Kylärahat 2026", total=Decimal("5000"), tally_rule="greedy")
+    db.session.add_all([closed_budget, BudgetProject(budget=closed_budget, title="Katos", cost=Decimal("2000"))])
     db.session.commit()
-    return {"association": association.id, "village": association.village_id,
+    return {"budget": budget.id, "project": project.id, "closed_budget": closed_budget.id,
+            "batch": batch.id, "paper_entry": paper_entry.id,
+            "association": association.id, "village": association.village_id,
             "representation": representation.id, "user": person.id,
             "consultation": consultation.id, "proposal": proposal.id, "comment": comment.id}
 
@@ -154,7 +201,8 @@ def test_route_permission(login_as, objects, method, url, role, allowed):
         data = {"reason": "test", "role": "board_member", "granted": "1"}
         response = post_form(client, path, data)
     if allowed:
-        assert response.status_code in (200, 302), response.status_code
+        # 422: let in, but what was sent is refused (e.g. a ballot outside the voting window).
+        assert response.status_code in (200, 302, 422), response.status_code
         if response.status_code == 302:
             # Allowed POSTs redirect back to a page; a fresh-login redirect is allowed too.
             assert "/login" not in response.headers["Location"]

@@ -35,6 +35,8 @@ class Action(StrEnum):
     READ_AUDIT_LOG = "read_audit_log"
     READ_FEEDBACK = "read_feedback"
     MANAGE_CONSULTATIONS = "manage_consultations"
+    MANAGE_BUDGETS = "manage_budgets"
+    ENTER_PAPER_BALLOTS = "enter_paper_ballots"
     MODERATE = "moderate"
     BLOCK_USERS = "block_users"
 
@@ -46,6 +48,8 @@ COORDINATOR_ACTIONS = {
     Action.READ_AUDIT_LOG,
     Action.READ_FEEDBACK,
     Action.MANAGE_CONSULTATIONS,
+    Action.MANAGE_BUDGETS,
+    Action.ENTER_PAPER_BALLOTS,
     Action.MODERATE,
     Action.BLOCK_USERS,
 }

@@ -46,11 +46,13 @@ def check_ballot(spec: BallotSpec, choices: Iterable[tuple[int, int]], allow_emp
     refused unless `allow_empty` (a blank paper ballot still counts as a voter).
     """
     ballot: dict[int, int] = {}
+    seen: set[int] = set()
     for project_id, points in choices:
         if project_id not in spec.costs:
             raise BallotError("unknown_project")
-        if project_id in ballot:
+        if project_id in seen:
             raise BallotError("duplicate_project")
+        seen.add(project_id)
         if isinstance(points, bool) or not isinstance(points, int) or points < 0:
             raise BallotError("bad_points")
         if points == 0:

@@ -9,6 +9,8 @@ import hashlib
 import json
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -30,6 +32,8 @@ from app.budgets.models import (
     BudgetResultCache,
     Channel,
     Electorate,
+    PaperBatch,
+    PaperEntry,
     Secrecy,
     TallyRule,
     VotingRule,
@@ -54,6 +58,21 @@ class BudgetError(BallotError):
     """A budget use case refused (same shape as BallotError: a code and parameters)."""
 
 
+@contextmanager
+def committed(on_conflict: Callable[[], BallotError]):
+    """Commit the block's writes; on a unique-constraint conflict roll back and raise `on_conflict()`,
+    on any other error roll back and re-raise. Either way a refusal leaves nothing stored."""
+    try:
+        yield
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise on_conflict() from None
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
 # --- reading -------------------------------------------------------------------------------
 
 def get_budget(budget_id: int) -> Budget | None:
@@ -74,6 +93,12 @@ def all_budgets() -> list[Budget]:
     return list(db.session.scalars(
         sa.select(Budget).options(selectinload(Budget.consultation).selectinload(Consultation.phases))
         .order_by(Budget.id.desc())))
+
+
+def projects_of_proposal(proposal_id: int) -> list[BudgetProject]:
+    """The budget projects made from a proposal (with their budgets)."""
+    return list(db.session.scalars(sa.select(BudgetProject).where(BudgetProject.proposal_id == proposal_id)
+                                   .options(selectinload(BudgetProject.budget)).order_by(BudgetProject.id)))
 
 
 def voting_open(budget: Budget, now: datetime) -> bool:
@@ -164,6 +189,10 @@ def save_budget(actor: User, consultation: Consultation, budget: Budget | None, 
         changed = {k: v for k, v in values.items() if getattr(budget, k) != v}
         if budget.is_frozen and any(k in FROZEN_SETTINGS for k in changed):
             raise BudgetError("frozen")
+        if "electorate" in changed and db.session.scalar(
+                sa.select(sa.func.count()).select_from(PaperEntry).join(PaperBatch)
+                .where(PaperBatch.budget_id == budget.id)):
+            raise BudgetError("electorate_has_paper_entries")  # their voter references mean the old electorate
         for key, value in changed.items():
             setattr(budget, key, value)
         if changed:
@@ -321,11 +350,10 @@ def why_not_eligible(budget: Budget, user: User, on) -> str:
     return "not_eligible"
 
 
-def new_receipt() -> tuple[str, str]:
-    """A receipt code for the voter and the hash the server keeps (and publishes after the vote)."""
+def new_receipt() -> str:
+    """A receipt code for the voter; the server keeps only its hash (published after the vote)."""
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))
-    code = "-".join(raw[i:i + 4] for i in range(0, 16, 4))
-    return code, receipt_hash(code)
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 
 def receipt_hash(code: str) -> str:
@@ -365,7 +393,7 @@ def cast_ballot(user: User, budget_id: int, voter_key: str, choices: list[tuple[
                 on) -> CastResult:
     """Cast (or, for open ballots, change) one ballot; all checks and writes in one locked transaction."""
     db.session.rollback()  # start clean: the lock must be the transaction's first statement
-    try:
+    with committed(lambda: BallotError("already_voted")):
         _lock_budget(budget_id, now)
         budget = get_budget(budget_id)
         if budget is None:
@@ -378,7 +406,7 @@ def cast_ballot(user: User, budget_id: int, voter_key: str, choices: list[tuple[
             raise BallotError(why_not_eligible(budget, user, on))
         ballot_choices = rules.check_ballot(ballot_spec(budget, forbidden_for(budget, slot.option.association_id)),
                                             choices)
-        code, digest = new_receipt()
+        code = new_receipt()
         participation = slot.participation
         if participation is not None:
             if participation.channel == Channel.PAPER:
@@ -389,33 +417,18 @@ def cast_ballot(user: User, budget_id: int, voter_key: str, choices: list[tuple[
                                         .where(BudgetBallot.participation_id == participation.id)).one()
             previous = dict(slot.choices)
             _replace_choices(ballot, ballot_choices)
-            ballot.receipt_hash = digest
+            ballot.receipt_hash = receipt_hash(code)
             participation.updated_at = now
             participation.cast_by_id = user.id
             record(user, "budget.ballot_change", budget, voter=voter_key,
                    previous=_choices_text(previous), choices=_choices_text(ballot_choices))
             changed = True
         else:
-            participation = BudgetParticipation(budget_id=budget.id, voter_key=voter_key,
-                                                association_id=slot.option.association_id,
-                                                user_id=user.id if budget.electorate == Electorate.RESIDENTS else None,
-                                                cast_by_id=user.id, channel=Channel.ONLINE, cast_at=now)
-            db.session.add(participation)
-            db.session.flush()  # the unique (budget, voter) is checked here
-            ballot = BudgetBallot(id=secrets.token_hex(16), budget_id=budget.id, channel=Channel.ONLINE,
-                                  receipt_hash=digest,
-                                  participation_id=participation.id if budget.secrecy == Secrecy.OPEN else None)
-            db.session.add(ballot)
-            db.session.flush()
-            _replace_choices(ballot, ballot_choices)
+            store_ballot(budget, voter_key, ballot_choices, now, channel=Channel.ONLINE,
+                         association_id=slot.option.association_id,
+                         user_id=user.id if budget.electorate == Electorate.RESIDENTS else None,
+                         cast_by_id=user.id, receipt=code)
             changed = False
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise BallotError("already_voted") from None
-    except BaseException:
-        db.session.rollback()
-        raise
     return CastResult(code, changed)
 
 
@@ -423,18 +436,31 @@ def _choices_text(choices: dict[int, int]) -> str:
     return ",".join(f"{p}:{n}" for p, n in sorted(choices.items()))
 
 
-def store_paper_ballot(actor: User, budget: Budget, voter_key: str, association_id: int | None,
-                       user_id: int | None, choices: dict[int, int], now: datetime) -> None:
-    """Add one counted paper ballot to the current transaction (the caller holds the lock and commits)."""
+def store_ballot(budget: Budget, voter_key: str, choices: dict[int, int], now: datetime, *, channel: str,
+                 association_id: int | None = None, user_id: int | None = None, cast_by_id: int | None = None,
+                 receipt: str | None = None) -> BudgetBallot:
+    """Add one ballot and its participation to the current transaction (the caller holds the lock, commits).
+
+    The participation's unique (budget, voter key) refuses a second ballot at flush (IntegrityError).
+    """
     participation = BudgetParticipation(budget_id=budget.id, voter_key=voter_key, association_id=association_id,
-                                        user_id=user_id, cast_by_id=actor.id, channel=Channel.PAPER, cast_at=now)
+                                        user_id=user_id, cast_by_id=cast_by_id, channel=channel, cast_at=now)
     db.session.add(participation)
     db.session.flush()
-    ballot = BudgetBallot(id=secrets.token_hex(16), budget_id=budget.id, channel=Channel.PAPER, receipt_hash=None,
+    ballot = BudgetBallot(id=secrets.token_hex(16), budget_id=budget.id, channel=channel,
+                          receipt_hash=receipt_hash(receipt) if receipt else None,
                           participation_id=participation.id if budget.secrecy == Secrecy.OPEN else None)
     db.session.add(ballot)
     db.session.flush()
     _replace_choices(ballot, choices)
+    return ballot
+
+
+def store_paper_ballot(actor: User, budget: Budget, voter_key: str, association_id: int | None,
+                       user_id: int | None, choices: dict[int, int], now: datetime) -> None:
+    """Add one counted paper ballot to the current transaction (the caller holds the lock and commits)."""
+    store_ballot(budget, voter_key, choices, now, channel=Channel.PAPER, association_id=association_id,
+                 user_id=user_id, cast_by_id=actor.id)
 
 
 def lock_budget_for_writing(budget_id: int, now: datetime) -> None:

@@ -53,6 +53,8 @@ def index():
 @bp.route("/consultations/<int:consultation_id>")
 def detail(consultation_id):
     """A consultation: what it is about, its phases, what can be done now, and its proposals."""
+    from app.budgets.services import budgets_of  # here: the budgets package imports this blueprint's forms
+
     consultation = _consultation_or_404(consultation_id)
     now = utcnow()
     filters = ProposalFilters(consultation_id=consultation.id)
@@ -61,7 +63,7 @@ def detail(consultation_id):
         "consultations/detail.html", consultation=consultation, status=services.phase_status(consultation, now),
         timeline=services.timeline(consultation, now), listing=listing, filters=filters,
         following=proposal_services.is_following(current_user, consultation), toggle_form=ToggleForm(),
-        state_labels=STATE_LABELS, category_labels=CATEGORY_LABELS, **LABELS)
+        budgets=budgets_of(consultation.id), state_labels=STATE_LABELS, category_labels=CATEGORY_LABELS, **LABELS)
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"], defaults={"consultation_id": None})

@@ -141,6 +141,9 @@ def detail(proposal_id):
         context["state_form"] = StateForm(next_states(ProposalState(proposal.state), {Actor.BOARD}))
     if can(Action.ANSWER_PROPOSALS):
         context["answer_form"] = AnswerForm(answer=proposal.answer)
+    from app.budgets.services import projects_of_proposal  # here: the budgets package imports proposal forms
+
+    context["budget_projects"] = projects_of_proposal(proposal.id)
     # The discussion is the comments blueprint's: its partials render from this dict.
     context["thread"] = comment_services.thread_context(proposal, current_user, request.args.get("comments"),
                                                         now=now)
