@@ -36,15 +36,20 @@ few dozen association ballots. Five things make it quick; none changes the resul
 
 1. Voters with identical ballots are one weighted group: in MES they are interchangeable.
 2. Voters whose ballots give the same points to the same funded projects (their pattern) have paid the
-   same and have the same money left: a class. Each project keeps a histogram of its supporters over
-   classes, so pricing a project costs one step per class, not per voter. Money is kept as integers over
-   one common denominator, rescaled when a new price needs it, instead of a Fraction per operation.
-3. A project's rho can only grow as voters spend, so a rho computed earlier is a lower bound: a heap of
+   same and have the same money left: a class. A run keeps the class of every group in a list; funding a
+   project relabels only its own supporters (old class -> new class, one dict lookup each, done in C by
+   `map`). A project's supporters are counted over classes only when it is priced, by a `Counter` over
+   that list (C again), so funding a project costs nothing for the other projects its voters support.
+   (An earlier version kept every project's class histogram up to date and cached the splits by funded
+   set; across Add1 increments the funded sets differ, so the cache missed at most rounds.)
+3. Exact money without a Fraction per operation and without growing work: money is an integer over one
+   common denominator d0 * scale, and the scale grows when a new price needs it. Rather than multiply
+   every class's money at every such rescaling (a million big-integer products per run on a city), a
+   class stores its money with the epoch it was written in, and a read multiplies by that epoch's factor
+   (in C, inside the pricing). Pricing an approval project is C-level too: sum of money, and if the
+   poorest supporter can pay the equal share cost / supporters, that is the price; only otherwise sort.
+4. A project's rho can only grow as voters spend, so a rho computed earlier is a lower bound: a heap of
    possibly stale rhos recomputes only the top until the top is fresh (pabutools does the same).
-4. How funding project p splits its supporters' classes, and which other projects the voters in each new
-   class support, depends only on p and on which of p's neighbours (projects sharing a voter with p) are
-   funded, not on the money or the order. It is computed once, on first need, for classes that still have
-   money, and reused by the runs at other per-voter budgets.
 5. Increments are skipped only where provably nothing changes. Fix the funded sequence W: by induction
    over the rounds, a higher per-voter budget leaves every voter at least as much money and every price
    (rho) at most as high. So if MES at budget lo funds W, and a run that funds W at budget hi finds, in
@@ -59,7 +64,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
+import operator
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -237,24 +243,6 @@ class _Election:
 
 
 @dataclass
-class _Split:
-    """How funding one project splits its supporters' classes, given which of its neighbours are funded.
-
-    The project's supporters in a class (at one points level) move to the class of their pattern plus
-    this project. `moves` lists, per such split, the other unfunded projects those voters support, with
-    points and number of voters; it is filled only when a run reaches the split with money left in the
-    class, since most classes have spent everything by then.
-    """
-
-    winner: int
-    funded: frozenset[int]
-    child: dict[int, int]
-    members: dict[int, list[int]]
-    moves: dict[int, dict[int, list[tuple[int, int]]]] = field(default_factory=dict)
-    last_run: int = 0
-
-
-@dataclass
 class _MesRun:
     """One run of equal shares at one per-voter budget: winners in order and what each cost its supporters."""
 
@@ -265,31 +253,53 @@ class _MesRun:
     money_before: list[Fraction] = field(default_factory=list)
     paying_all: list[int] = field(default_factory=list)
     spent: Fraction = Fraction(0)
+    group_class: list[int] = field(default_factory=list)
     class_value: list[int] = field(default_factory=list)
     denominator: int = 1
 
 
-def _price(hist: dict[int, int], cost: int, value: list[int], base: int, lcm: int) -> tuple[int, int, int] | None:
-    """Price per point that the supporters in `hist` pay for a project of this cost, or None if they can't.
+# A project's supporters as counted for pricing: per points level, how many voters are in each class.
+_Counts = list[tuple[int, Counter]]
+
+
+def _price(counts: _Counts, cost: int, moneys, lcm: int) -> tuple[int, int, int] | None:
+    """Price per point that the supporters in `counts` pay for a project of this cost, or None if they can't.
 
     Returns (left_cost, left_points, money): the price is left_cost / left_points, the money all supporters have.
+    `moneys(classes)` lists the money per voter of those classes. Class 0 holds the voters with no money
+    left: they pay nothing and do not count.
     """
+    if len(counts) == 1 and counts[0][0] == 1 and lcm == 1:
+        # Approval ballots: one point each, so this is about money alone, and mostly done in C.
+        counter = counts[0][1]
+        counter.pop(0, None)
+        if not counter:
+            return None
+        weights = list(counter.values())
+        rs = moneys(counter)
+        money = sum(map(operator.mul, rs, weights))
+        if money < cost:
+            return None
+        points = sum(weights)
+        if min(rs) * points >= cost:  # the poorest supporter can pay an equal share: nobody pays all
+            return cost, points, money
+        left_cost = cost
+        for r, weight in sorted(zip(rs, weights)):
+            if r * points >= left_cost:
+                break
+            left_cost -= weight * r
+            points -= weight
+        return left_cost, points, money
     money = 0
     points = 0
     entries = []
-    if base == 2:  # approval: every supporter gives one point, so sort by money alone
-        for key, weight in hist.items():
-            r = value[key >> 1]
-            money += weight * r
-            points += weight
-            entries.append((r, weight, r, 1))
-    else:
-        for key, weight in hist.items():
-            c, level = divmod(key, base)
-            r = value[c]
+    for level, counter in counts:
+        counter.pop(0, None)
+        per_point = lcm // level
+        for r, weight in zip(moneys(counter), counter.values()):
             money += weight * r
             points += weight * level
-            entries.append((r * (lcm // level), weight, r, level))
+            entries.append((r * per_point, weight, r, level))
     if money < cost:
         return None
     entries.sort()
@@ -304,130 +314,80 @@ def _price(hist: dict[int, int], cost: int, value: list[int], base: int, lcm: in
 
 
 class _EqualShares:
-    """Equal shares on one election, remembering how voter classes split so that later runs reuse it.
+    """Equal shares on one election, with the voters kept in classes of equal money.
 
     A class holds the voters whose ballots give the same points to the same funded projects (their
-    pattern): they paid the same and have the same money left. How funding project p splits the classes
-    depends only on p and on which of p's neighbours (projects sharing a voter with p) are funded, not on
-    the money nor on the order, so runs at other per-voter budgets look it up instead of walking ballots.
+    pattern): they paid the same and have the same money left. A run keeps the class of every ballot
+    group in a list; a project's supporters are counted over classes only when it is priced (a C-speed
+    `Counter` over the list), so funding a project costs one relabelling of its own supporters and
+    nothing for the projects they also support.
     """
-
-    # Cached group ids and project counts; beyond this, splits the last run did not use are forgotten.
-    _CACHE_LIMIT = 3_000_000
 
     def __init__(self, e: _Election) -> None:
         self.e = e
-        self.base = e.max_points + 1
         self.lcm = math.lcm(*{level for items in e.group_items for _, level in items})
         self.cost_denominator = math.lcm(*(cost.denominator for cost in e.costs))
-        self.root_hist: list[dict[int, int]] = []
-        self.neighbours: list[frozenset[int]] = []
+        # Per project and points level: its supporting groups once each (to relabel), and once per voter
+        # (to count; the same list when every group is one voter).
+        self.support: list[list[tuple[int, list[int], list[int]]]] = []
+        self.neighbours: list[list[int]] = []
+        single = all(weight == 1 for weight in e.group_weight)
         for q, supporters in enumerate(e.supporters):
-            hist: dict[int, int] = {}
+            by_level: dict[int, list[int]] = {}
             for g, level in supporters:
-                hist[level] = hist.get(level, 0) + e.group_weight[g]
-            self.root_hist.append(hist)
-            self.neighbours.append(frozenset(p for g, _ in supporters for p, _ in e.group_items[g] if p != q))
-        self.levels = sorted({level for items in e.group_items for _, level in items})
-        self.ballot_items = [frozenset(items) for items in e.group_items]
-        self.patterns: dict[frozenset[tuple[int, int]], int] = {frozenset(): 0}
-        self.splits: dict[tuple[int, frozenset[int]], _Split] = {}
-        self.cached = 0
-        self.runs = 0
-
-    def _split(self, winner: int, funded: set[int]) -> _Split:
-        near = frozenset(funded & self.neighbours[winner])
-        split = self.splits.get((winner, near))
-        if split is None:
-            e, base, patterns, ballot_items = self.e, self.base, self.patterns, self.ballot_items
-            near_items = frozenset((q, level) for q in near for level in self.levels)
-            by_pattern: dict[tuple[frozenset[tuple[int, int]], int], list[int]] = {}
-            for g, level in e.supporters[winner]:
-                key = (ballot_items[g] & near_items, level)
-                groups = by_pattern.get(key)
-                if groups is None:
-                    by_pattern[key] = [g]
-                else:
-                    groups.append(g)
-            child: dict[int, int] = {}
-            members: dict[int, list[int]] = {}
-            for (pattern, level), groups in by_pattern.items():
-                key = patterns[pattern] * base + level
-                child[key] = patterns.setdefault(pattern | {(winner, level)}, len(patterns))
-                members[key] = groups
-            split = self.splits[(winner, near)] = _Split(winner, near, child, members)
-            self.cached += len(e.supporters[winner])
-        split.last_run = self.runs
-        return split
-
-    def _moves(self, split: _Split, key: int) -> dict[int, list[tuple[int, int]]]:
-        moves = split.moves.get(key)
-        if moves is None:
-            e, funded = self.e, split.funded
-            counts: Counter[tuple[int, int]] = Counter()
-            for g in split.members[key]:
-                weight = e.group_weight[g]
-                if weight == 1:
-                    counts.update(e.group_items[g])
-                else:
-                    counts.update(dict.fromkeys(e.group_items[g], weight))
-            moves = split.moves[key] = {}
-            for (q, level), weight in counts.items():
-                if q != split.winner and q not in funded:
-                    moves.setdefault(q, []).append((level, weight))
-            self.cached += len(counts)
-        return moves
-
-    def _forget(self) -> None:
-        """Keep memory bounded on big elections: drop the splits the last run did not use."""
-        self.splits = {key: split for key, split in self.splits.items() if split.last_run == self.runs}
-        self.cached = sum(len(split.members) + sum(map(len, split.moves.values())) for split in self.splits.values())
+                by_level.setdefault(level, []).append(g)
+            lists = []
+            for level in sorted(by_level):
+                groups = by_level[level]
+                voters = groups if single else [g for g in groups for _ in range(e.group_weight[g])]
+                lists.append((level, groups, voters))
+            self.support.append(lists)
+            self.neighbours.append(sorted({p for g, _ in supporters for p, _ in e.group_items[g] if p != q}))
 
     def run(self, voter_budget: Fraction, forced: list[int] | None = None,
             limits: list[tuple[Fraction, tuple]] | None = None) -> _MesRun | None:
         """Run equal shares; with `forced`, check the certificate instead and return None if it fails."""
-        if self.cached > self._CACHE_LIMIT:
-            self._forget()
-        self.runs += 1
-        e, base, lcm = self.e, self.base, self.lcm
+        e, lcm, support = self.e, self.lcm, self.support
         m = len(e.ids)
         tie_key = e.tie_key
         d0 = math.lcm(voter_budget.denominator, self.cost_denominator)
         cost0 = [cost.numerator * (d0 // cost.denominator) for cost in e.costs]
         scale = 1
-        # Money per class as integers over one common denominator d0 * scale (0 for spent classes).
-        value = [0] * len(self.patterns)
-        value[0] = voter_budget.numerator * (d0 // voter_budget.denominator)
-        hist = [dict(h) for h in self.root_hist]
-        version = [0] * m
-        active = [bool(h) for h in hist]
-        funded: set[int] = set()
-        # Only classes some active project's supporters are in need rescaling: count those references.
-        references = [0] * len(self.patterns)
-        references[0] = sum(len(h) for h in hist)
-        live = {0}
+        # Money per class as integers: value[c] over d0 * scale at epoch[c], that is value[c] * mult[epoch[c]]
+        # over d0 * scale now (epoch: the number of rescalings before the class was made). Class 0: no money.
+        value = [0, voter_budget.numerator * (d0 // voter_budget.denominator)]
+        epoch = [0, 0]
+        mult = [1]
+        group_class = [1] * len(e.group_items)
+        mul, value_of, epoch_of, mult_of = operator.mul, value.__getitem__, epoch.__getitem__, mult.__getitem__
 
-        def deactivate(q: int) -> None:
-            active[q] = False
-            for key in hist[q]:
-                c = key // base
-                references[c] -= 1
-                if not references[c]:
-                    live.discard(c)
+        def moneys(classes: Iterable[int]) -> list[int]:
+            """Money of these classes over d0 * scale now (in C: no loop in Python)."""
+            classes = list(classes)
+            return list(map(mul, map(value_of, classes), map(mult_of, map(epoch_of, classes))))
+        version = [0] * m
+        active = [bool(lists) for lists in support]
 
         heap = [(_ZERO, tie_key[q], q, -1) for q in range(m) if active[q]]
         heapq.heapify(heap)
-        # Latest price of each project, with the scale its money numerators were counted in.
+        # Latest price of each project, with the scale its money numerators were counted in, and its counts.
         priced: dict[int, tuple[int, int, int, int]] = {}
+        counted: dict[int, _Counts] = {}
         run = _MesRun(voter_budget)
         heappush, heappop = heapq.heappush, heapq.heappop
+        classes_of = group_class.__getitem__
+
+        def count(q: int) -> _Counts:
+            return [(level, Counter(map(classes_of, voters))) for level, _, voters in support[q]]
 
         def refresh(q: int) -> None:
-            found = _price(hist[q], cost0[q] * scale, value, base, lcm)
+            counts = count(q)
+            found = _price(counts, cost0[q] * scale, moneys, lcm)
             if found is None:
-                deactivate(q)
+                active[q] = False
             else:
                 priced[q] = (*found, scale)
+                counted[q] = counts
                 heappush(heap, (Fraction(found[0], found[1] * scale * cost0[q]), tie_key[q], q, version[q]))
 
         while True:
@@ -444,7 +404,8 @@ class _EqualShares:
                         if seen == version[q]:
                             return None
                         refresh(q)
-                found = _price(hist[winner], cost0[winner] * scale, value, base, lcm)
+                counts = count(winner)
+                found = _price(counts, cost0[winner] * scale, moneys, lcm)
                 if found is None:
                     return None
             else:
@@ -462,81 +423,62 @@ class _EqualShares:
                 if forced is not None:  # the forced winners are all funded, yet MES would fund more
                     return None
                 winner = heappop(heap)[2]
-                # Its supporters' money has not changed since it was priced, but the denominator may have.
+                # Its supporters' classes and money have not changed since it was priced (else its version
+                # would have), but the denominator may have.
                 left_cost, left_points, money, priced_scale = priced[winner]
                 found = (left_cost * (scale // priced_scale), left_points, money * (scale // priced_scale))
+                counts = counted[winner]
             left_cost, left_points, money = found
             run.winners.append(winner)
             run.rho.append(Fraction(left_cost, left_points * scale * cost0[winner]))
             run.money_before.append(Fraction(money, d0 * scale))
             run.spent += e.costs[winner]
-            # Rescale all money to a denominator in which the new price is an integer.
+            # Move to a denominator in which the new price is an integer: a new epoch (the classes are
+            # rescaled only when read, one multiplication, instead of all of them at every round).
             common = math.gcd(left_cost, left_points)
             factor = left_points // common
             price = left_cost // common
             if factor != 1:
                 scale *= factor
-                for c in live:
-                    value[c] *= factor
+                mult[:] = [x * factor for x in mult]
+                mult.append(1)
+            now = len(mult) - 1
             run.payment_per_point.append(Fraction(price, d0 * scale))
-            split = self._split(winner, funded)
-            funded.add(winner)
-            if len(value) < len(self.patterns):
-                grow = len(self.patterns) - len(value)
-                value += [0] * grow
-                references += [0] * grow
-            child = split.child
+            active[winner] = False
             paying_all = 0
-            winner_hist = hist[winner]
-            for key, weight in winner_hist.items():  # the winner's supporters, class by class
-                c, level = divmod(key, base)
-                left = value[c] - price * level
-                if left > 0:
-                    value[child[key]] = left
-                else:
-                    paying_all += weight
-            run.paying_all.append(paying_all)
-            deactivate(winner)
-            for key in winner_hist:
-                c = key // base
-                new = child[key]
-                alive = value[new] > 0
-                for q, levels in self._moves(split, key).items():
-                    if not active[q]:
+            # The winner's supporters, class by class, move to a new class with what they have left.
+            for (level, counter), (_, groups, _) in zip(counts, support[winner]):
+                child = {0: 0}
+                for c, weight in counter.items():
+                    if not c:
                         continue
-                    h = hist[q]
-                    version[q] += 1
-                    for level, weight in levels:
-                        old = c * base + level
-                        rest = h[old] - weight
-                        if rest:
-                            h[old] = rest
-                        else:
-                            del h[old]
-                            references[c] -= 1
-                            if not references[c]:
-                                live.discard(c)
-                        if alive:
-                            k = new * base + level
-                            if k in h:
-                                h[k] += weight
-                            else:
-                                h[k] = weight
-                                references[new] += 1
-                                live.add(new)
-        run.class_value = value
+                    left = value[c] * mult[epoch[c]] - price * level
+                    if left > 0:
+                        child[c] = len(value)
+                        value.append(left)
+                        epoch.append(now)
+                    else:
+                        child[c] = 0
+                        paying_all += weight
+                # group_class[g] = child[group_class[g]] for every supporting group g, in C.
+                deque(map(group_class.__setitem__, groups, map(child.__getitem__, map(classes_of, groups))), 0)
+            run.paying_all.append(paying_all)
+            # Every project sharing a voter with the winner must be priced again.
+            for q in self.neighbours[winner]:
+                version[q] += 1
+        run.group_class = group_class
+        run.class_value = moneys(range(len(value)))
         run.denominator = d0 * scale
         return run
 
     def supporters_money(self, run: _MesRun) -> list[Fraction]:
         """Money each project's supporters have left at the end of `run`."""
-        e, value, patterns = self.e, run.class_value, self.patterns
-        funded = frozenset((q, level) for q in run.winners for level in self.levels)
+        e, value, group_class = self.e, run.class_value, run.group_class
         money = []
         for supporters in e.supporters:
             total = 0
             for g, _ in supporters:
-                total += e.group_weight[g] * value[patterns[self.ballot_items[g] & funded]]
+                total += e.group_weight[g] * value[group_class[g]]
             money.append(Fraction(total, run.denominator))
         return money
 
