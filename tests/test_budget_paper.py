@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditLog
 from app.budgets import paper_services, services
 from app.budgets.models import Budget, PaperBatch, PaperEntry, Secrecy
-from app.budgets.rules import association_key
+from app.budgets.rules import BallotError, association_key
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.budget_helpers import CLOSED, UPCOMING, ballots, choices, make_budget, participations  # noqa: F401
@@ -565,3 +565,34 @@ def test_simultaneous_counts_of_one_batch_count_it_once(app, make_budget, make_u
     assert sorted(outcomes) == ["counted"] + ["paper_batch_counted"] * 3
     assert len(ballots(budget_id)) == 3 and len(participations(budget_id)) == 3
     assert actions().count("budget.paper_batch_count") == 1
+
+
+def test_a_registered_resident_named_by_email_cannot_vote_twice(english, make_budget, make_user):
+    client, _ = english("coordinator")
+    budget = make_budget(electorate="residents")
+    resident = make_user("resident", email="aino@example.fi")
+    a, b, _c = budget.projects
+    batch = new_batch(client, budget)
+    response = key(client, budget, batch, 1, "nobody@example.fi", [a])
+    assert response.status_code == 422 and "No registered resident has that email address." in text(response)
+    then(client, key(client, budget, batch, 1, "Aino@Example.fi", [a]))
+    services.cast_ballot(resident, budget.id, f"user:{resident.id}", [(b.id, 1)], utcnow(), date.today())
+    page = then(client, count(client, budget, batch))
+    assert "The voter of paper ballot number 1 has already voted" in page
+    assert [p.voter_key for p in participations(budget.id)] == [f"user:{resident.id}"]
+    assert choices(budget.id) == [(b.id, 1)]
+
+
+def test_a_resident_named_by_email_votes_on_paper_under_their_own_key(english, make_budget, make_user):
+    client, _ = english("coordinator")
+    budget = make_budget(electorate="residents")
+    resident = make_user("resident", email="aino@example.fi")
+    batch = new_batch(client, budget)
+    then(client, key(client, budget, batch, 1, "aino@example.fi", [budget.projects[0]]))
+    then(client, count(client, budget, batch))
+    [participation] = participations(budget.id)
+    assert participation.voter_key == f"user:{resident.id}" and participation.user_id == resident.id
+    with pytest.raises(BallotError) as refused:
+        services.cast_ballot(resident, budget.id, f"user:{resident.id}", [(budget.projects[1].id, 1)], utcnow(),
+                             date.today())
+    assert refused.value.code == "voted_on_paper"

@@ -66,6 +66,8 @@ ERRORS = {
                                           "already on the ballot."),
     "electorate_has_paper_entries": lambda p: _("Paper ballots have already been keyed in for this budget, so who "
                                                 "votes can no longer be changed."),
+    "paper_unknown_resident": lambda p: _("No registered resident has that email address. Check it, or write "
+                                          "the number in the paper voter register instead."),
     "nothing_chosen": lambda p: _("Choose at least one proposal."),
 }
 

@@ -22,7 +22,9 @@ class PaperEntryForm(FlaskForm):
     association = SelectField(_l("Voting association"), choices=[], validate_choice=False,
                               render_kw={"required": True})
     register_number = StringField(_l("Number in the paper voter register"),
-                                  description=_l("As written in the register of people who voted on paper."),
+                                  description=_l("As written in the register of people who voted on paper. For a "
+                                                 "registered resident, write their email address instead: then "
+                                                 "they cannot also vote online."),
                                   render_kw={"maxlength": MAX_REGISTER_NUMBER, "autocomplete": "off",
                                              "required": True})
     entry_round = HiddenField()

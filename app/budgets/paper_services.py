@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import User
+from app.auth.services import find_user_by_email
 from app.budgets import double_entry, rules, services
 from app.budgets.double_entry import FIRST_ROUND, SECOND_ROUND, Entry, Mismatch
 from app.budgets.models import (
@@ -193,7 +194,18 @@ def _voter(budget: Budget, voter_ref: str) -> tuple[str, int | None]:
         if association is None or not association.is_active:
             raise PaperError("paper_unknown_association")
         return rules.association_key(association.id), association.id
+    if "@" in voter_ref:
+        # A registered resident named by email votes under their own key, so their online ballot and their
+        # paper ballot cannot both count (the unique voter key refuses the second).
+        user = find_user_by_email(voter_ref)
+        if user is None or user.erased_at is not None:
+            raise PaperError("paper_unknown_resident")
+        return rules.user_key(user.id), None
     return rules.paper_key(voter_ref), None
+
+
+def _user_id(voter_key: str) -> int | None:
+    return int(voter_key.removeprefix("user:")) if voter_key.startswith("user:") else None
 
 
 def _check_ballot(budget: Budget, association_id: int | None, pairs) -> dict[int, int]:
@@ -336,7 +348,7 @@ def count_batch(actor: User, budget_id: int, batch_id: int, now: datetime) -> in
         if voted:
             raise PaperError("paper_voter_already_voted", sequence=min(seen[k] for k in voted))
         for _entry, voter_key, association_id, choices in ballots:
-            services.store_paper_ballot(actor, budget, voter_key, association_id, None, choices, now)
+            services.store_paper_ballot(actor, budget, voter_key, association_id, _user_id(voter_key), choices, now)
         batch.status = BatchStatus.COUNTED
         batch.counted_by_id = actor.id
         batch.counted_at = now
