@@ -392,9 +392,8 @@ class CastResult:
 def cast_ballot(user: User, budget_id: int, voter_key: str, choices: list[tuple[int, int]], now: datetime,
                 on) -> CastResult:
     """Cast (or, for open ballots, change) one ballot; all checks and writes in one locked transaction."""
-    db.session.rollback()  # start clean: the lock must be the transaction's first statement
     with committed(lambda: BallotError("already_voted")):
-        _lock_budget(budget_id, now)
+        lock_budget_for_writing(budget_id, now)
         budget = get_budget(budget_id)
         if budget is None:
             raise BallotError("no_budget")
@@ -464,7 +463,9 @@ def store_paper_ballot(actor: User, budget: Budget, voter_key: str, association_
 
 
 def lock_budget_for_writing(budget_id: int, now: datetime) -> None:
-    """Begin a transaction holding the budget's write lock (paper-ballot counting uses it too)."""
+    """Begin a transaction holding the budget's write lock (casting and paper-ballot counting).
+
+    Starts clean (rollback), because the lock must be the transaction's first statement."""
     db.session.rollback()
     _lock_budget(budget_id, now)
 
