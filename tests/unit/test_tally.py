@@ -396,3 +396,59 @@ def test_real_files_add1(path):
     assert winners == ADD1_WINNERS[path.stem]
     if path.stem in ADD1_CHECKED_BY_PABUTOOLS:
         assert winners == pabutools_winners(MES_COMPLETED, budget, project_list, ballots)
+
+
+# --- the speed-ups of mes-completed against plain runs -----------------------------------------------
+
+def plain_run_outcome(engine_module, election_inputs, voter_budget):
+    """One equal-shares run on a fresh engine (nothing kept from other runs), as comparable numbers."""
+    e = engine_module._Election(*election_inputs)
+    run = engine_module._EqualShares(e).run(voter_budget)
+    return run_outcome(run)
+
+
+def run_outcome(run):
+    return (run.winners, run.rho, run.payment_per_point, run.money_before, run.paying_all, run.spent,
+            [Fraction(money, run.denominator) for money in run.group_money])
+
+
+@settings(SETTINGS, max_examples=60)
+@given(election=elections(max_projects=6, max_voters=10, max_cost=60, max_budget=200),
+       steps=st.lists(st.integers(0, 40), min_size=2, max_size=8))
+def test_counts_kept_across_runs_change_no_run(election, steps):
+    # mes-completed runs equal shares many times on one engine, reusing supporter counts by funded set;
+    # every run must be exactly the run a fresh engine makes, in whatever order the budgets come.
+    from app.budgets import tally as tally_module
+
+    budget, project_list, ballots = election
+    if not ballots:
+        return
+    e = tally_module._Election(budget, project_list, ballots)
+    engine = tally_module._EqualShares(e)
+    for step in steps:
+        voter_budget = e.budget / e.voter_count + step
+        assert run_outcome(engine.run(voter_budget)) == plain_run_outcome(
+            tally_module, (budget, project_list, ballots), voter_budget)
+
+
+@settings(SETTINGS, max_examples=200)
+@given(classes=st.lists(st.tuples(st.integers(0, 50), st.integers(1, 5)), min_size=1, max_size=12),
+       cost=st.integers(1, 300))
+def test_water_filling_price_equals_the_sorted_loop(classes, cost):
+    # The approval price by repeated passes equals the textbook loop over supporters sorted by money.
+    from app.budgets.tally import _price
+
+    moneys = [money for money, _ in classes]
+    weights = [weight for _, weight in classes]
+    found = _price([(1, list(range(len(classes))), weights)], cost, lambda ids: [moneys[i] for i in ids], 1)
+    if sum(m * w for m, w in classes) < cost:
+        assert found is None
+        return
+    points = sum(w for m, w in classes if m)
+    left = cost
+    for money, weight in sorted((m, w) for m, w in classes if m):
+        if money * points >= left:
+            break
+        left -= money * weight
+        points -= weight
+    assert found[:2] == (left, points) and found[2] == sum(m * w for m, w in classes)
