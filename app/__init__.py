@@ -127,8 +127,10 @@ def register_blueprints(app: Flask) -> None:
     from app.consultations import bp as consultations_bp
     from app.directory import bp as directory_bp
     from app.main import bp as main_bp
+    from app.meetings import bp as meetings_bp
     from app.moderation import bp as moderation_bp
     from app.proposals import bp as proposals_bp
+    from app.review import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -140,6 +142,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(budgets_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(review_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -174,9 +178,11 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.budgets import cli as budgets_cli
     from app.cli import register
+    from app.review import cli as review_cli
 
     register(app)
     budgets_cli.register(app)
+    review_cli.register(app)
 
 
 def register_template_context(app: Flask) -> None:

@@ -148,6 +148,12 @@ def seed() -> list[tuple[str, str]]:
     from app.budgets.demo import seed_budgets  # here: its projects are made of the proposals above
 
     seed_budgets()
+    from app.meetings.demo import seed_meetings  # here: its decisions link the proposals and budgets above
+
+    seed_meetings()
+    from app.comments.demo import seed_agenda_comments  # here: on an item of the planned meeting above
+
+    seed_agenda_comments()
     return logins
 
 

@@ -1,5 +1,6 @@
 """Form pieces shared by the feature forms."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
@@ -26,3 +27,7 @@ def stripped(value):
 
 def honeypot_field():
     return StringField(_l("Leave this field empty"), default="")
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token: buttons, and forms whose fields the view reads itself."""

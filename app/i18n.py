@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask import current_app, request
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -34,6 +34,13 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value, "medium" if str(get_locale()) != "fi" else "d.M.yyyy 'klo' H.mm")
 
 
+def format_time_of_day(value: datetime | None) -> str:
+    """The clock time of a stored UTC moment in Helsinki time: 18.30."""
+    if value is None:
+        return ""
+    return format_time(value, "short")
+
+
 def format_money(amount) -> str:
     """Euros in the current language's style (1 234,50 € in Finnish)."""
     if amount is None:
@@ -46,3 +53,4 @@ def register_template_helpers(app) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_time_of_day, "time_of_day")

@@ -9,3 +9,6 @@ from app.proposals.models import Endorsement, Follow, Proposal, ProposalStateCha
 from app.budgets.models import (  # noqa: F401
     BallotChoice, Budget, BudgetBallot, BudgetParticipation, BudgetProject, BudgetResultCache, PaperBatch, PaperEntry,
 )
+from app.meetings.models import (  # noqa: F401
+    AgendaItem, AgendaLink, Amendment, Attendance, Body, BodyMember, Meeting, RollCallVote, Statement,
+)

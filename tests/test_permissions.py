@@ -114,6 +114,54 @@ ROUTES = [
     ("POST", "/budgets/{budget}/paper/{batch}/entries/{paper_entry}/remove", COORDINATOR),
     ("GET", "/budgets/{budget}/paper/{batch}/compare", COORDINATOR),
     ("POST", "/budgets/{budget}/paper/{batch}/count", COORDINATOR),
+    # board review: proposals waiting for an answer, budget results to decide, charts (app/review)
+    ("GET", "/review", BOARD),
+    # the decision trail ({decision} is an agenda item with an outcome in a held meeting)
+    ("GET", "/decisions", ANYONE),
+    ("GET", "/decisions/{decision}", ANYONE),
+]
+
+# meetings ({meeting} was held and has the decided item {decision} linked to {proposal} by {link};
+# {planned_meeting} is planned and has {item}; {body} has {member})
+ROUTES += [
+    ("GET", "/bodies", ANYONE),
+    ("GET", "/bodies/new", COORDINATOR),
+    ("GET", "/bodies/{body}/edit", COORDINATOR),
+    ("GET", "/bodies/{body}/members", COORDINATOR),
+    ("POST", "/bodies/{body}/members", COORDINATOR),
+    ("POST", "/bodies/{body}/members/{member}/end", COORDINATOR),
+    ("GET", "/meetings", ANYONE),
+    ("GET", "/meetings.ics", ANYONE),
+    ("GET", "/meetings/new", BOARD),
+    ("GET", "/meetings/{meeting}/edit", BOARD),
+    ("GET", "/meetings/{meeting}", ANYONE),
+    ("GET", "/meetings/{meeting}/minutes", ANYONE),
+    ("POST", "/meetings/{meeting}/status", BOARD),
+    ("POST", "/meetings/{meeting}/amendments", BOARD),
+    ("GET", "/meetings/{meeting}/attendance", BOARD),
+    ("GET", "/meetings/{meeting}/items/new", BOARD),
+    ("GET", "/meetings/{meeting}/items/{decision}/edit", BOARD),
+    ("GET", "/meetings/{meeting}/items/{decision}", ANYONE),
+    ("GET", "/meetings/{planned_meeting}/items/{item}", ANYONE),
+    ("POST", "/meetings/{planned_meeting}/items/{item}/links", BOARD),
+    ("POST", "/meetings/{meeting}/items/{decision}/links/{link}/remove", BOARD),
+    ("POST", "/meetings/{planned_meeting}/items/{item}/statement", ("representative",)),
+    ("POST", "/meetings/{planned_meeting}/items/{item}/statements/{statement}/hide", COORDINATOR),
+    ("POST", "/meetings/{planned_meeting}/items/{item}/statements/{statement}/unhide", COORDINATOR),
+    ("GET", "/meetings/{meeting}/items/{decision}/decision", BOARD),
+    ("POST", "/meetings/{meeting}/items/{decision}/decision", BOARD),
+    ("POST", "/meetings/{meeting}/items/{decision}/proposals/{proposal}/apply", BOARD),
+]
+
+# comments on agenda items ({agenda_comment} is on {item} of {planned_meeting}, written by {user})
+ROUTES += [
+    ("GET", "/meetings/{planned_meeting}/items/{item}/comments", ANYONE),
+    ("POST", "/meetings/{planned_meeting}/items/{item}/comments", SIGNED_IN),
+    ("GET", "/comments/{agenda_comment}/reply", SIGNED_IN),
+    ("POST", "/comments/{agenda_comment}/reply", SIGNED_IN),
+    ("GET", "/comments/{agenda_comment}/edit", NOBODY_BY_ROLE),
+    ("POST", "/comments/{agenda_comment}/report", SIGNED_IN),
+    ("POST", "/moderation/comment/{agenda_comment}/hide", COORDINATOR),
 ]
 
 # Routes reachable by anyone whose answer depends on a token or only redirects.
@@ -179,12 +227,32 @@ def objects(app, make_user, make_association):
                                            ends_at=utcnow() - timedelta(days=1)))
     closed_budget = Budget(consultation=closed, title="Kylärahat 2026", total=Decimal("5000"), tally_rule="greedy")
     db.session.add_all([closed_budget, BudgetProject(budget=closed_budget, title="Katos", cost=Decimal("2000"))])
+    # A decision: an agenda item with an outcome in a meeting that has been held.
+    from app.meetings.models import AgendaItem, Body, Meeting
+    meeting = Meeting(body=Body(name="Kyläasiain neuvottelukunta", kind="advisory_board"),
+                      starts_at=utcnow() - timedelta(days=2), status="held")
+    decision = AgendaItem(meeting=meeting, number=1, title="Laituri", outcome="approved", decided_at=utcnow())
+    db.session.add_all([meeting, decision])
+    # A planned meeting with an item (statements and comments open), a body member, a link on the decision.
+    from app.meetings.models import AgendaLink, BodyMember
+    planned = Meeting(body=meeting.body, starts_at=utcnow() + timedelta(days=7), place="Kunnantalo")
+    item = AgendaItem(meeting=planned, number=1, title="Kyläraha")
+    member = BodyMember(body=meeting.body, name="Jäsen", starts_on=date(2026, 1, 1))
+    link = AgendaLink(item=decision, proposal=proposal)
+    from app.meetings.models import Statement
+    statement = Statement(item=item, association=association, author=person, body="Lausunto.")
+    db.session.add_all([planned, item, member, link, statement])
+    agenda_comment = Comment(agenda_item=item, author=person, body="Hyvä asia.")  # comments on agenda items
+    db.session.add(agenda_comment)
     db.session.commit()
     return {"budget": budget.id, "project": project.id, "closed_budget": closed_budget.id,
             "batch": batch.id, "paper_entry": paper_entry.id,
             "association": association.id, "village": association.village_id,
             "representation": representation.id, "user": person.id,
-            "consultation": consultation.id, "proposal": proposal.id, "comment": comment.id}
+            "consultation": consultation.id, "proposal": proposal.id, "comment": comment.id,
+            "decision": decision.id, "meeting": meeting.id, "planned_meeting": planned.id, "item": item.id,
+            "body": meeting.body_id, "member": member.id, "link": link.id,
+            "agenda_comment": agenda_comment.id, "statement": statement.id}
 
 
 CASES = [(method, url, role, role in allowed) for method, url, allowed in ROUTES for role in ANYONE]

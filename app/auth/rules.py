@@ -28,6 +28,7 @@ class Action(StrEnum):
     VIEW_BOARD_TOOLS = "view_board_tools"
     ANSWER_PROPOSALS = "answer_proposals"
     CHANGE_PROPOSAL_STATE = "change_proposal_state"
+    MANAGE_MEETINGS = "manage_meetings"  # create meetings, agendas, record minutes and decisions
     # coordinators
     MANAGE_DIRECTORY = "manage_directory"
     REVIEW_REPRESENTATIONS = "review_representations"
@@ -39,6 +40,7 @@ class Action(StrEnum):
     ENTER_PAPER_BALLOTS = "enter_paper_ballots"
     MODERATE = "moderate"
     BLOCK_USERS = "block_users"
+    MANAGE_BODIES = "manage_bodies"  # bodies and their members
 
 
 COORDINATOR_ACTIONS = {
@@ -52,6 +54,7 @@ COORDINATOR_ACTIONS = {
     Action.ENTER_PAPER_BALLOTS,
     Action.MODERATE,
     Action.BLOCK_USERS,
+    Action.MANAGE_BODIES,
 }
 
 # Anyone signed in may do these (phases may still close them: see consultations/phases.py).
@@ -65,7 +68,8 @@ SIGNED_IN_ACTIONS = {
     Action.REPORT,
 }
 
-BOARD_ACTIONS = {Action.VIEW_BOARD_TOOLS, Action.ANSWER_PROPOSALS, Action.CHANGE_PROPOSAL_STATE}
+BOARD_ACTIONS = {Action.VIEW_BOARD_TOOLS, Action.ANSWER_PROPOSALS, Action.CHANGE_PROPOSAL_STATE,
+                 Action.MANAGE_MEETINGS}
 
 
 def is_signed_in(user) -> bool:

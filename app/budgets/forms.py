@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.budgets.messages import ELECTORATE_LABELS, SECRECY_LABELS, TALLY_RULE_LABELS, VOTING_RULE_LABELS
 from app.budgets.services import MAX_DESCRIPTION, MAX_TITLE
-from app.forms import NoControlCharacters, stripped
+from app.forms import ConfirmForm, NoControlCharacters, stripped  # noqa: F401  (ConfirmForm: shared)
 from app.proposals.forms import EuroField
 
 WHOLE_NUMBER = _l("Write a whole number.")
@@ -68,6 +68,3 @@ class ProjectForm(FlaskForm):
         self.village_id.choices = [(0, _l("Whole municipality"))] + [(v.id, v.name) for v in villages]
         self.association_id.choices = [(0, _l("No association"))] + [(a.id, a.name) for a in associations]
 
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token: buttons, and forms whose fields the view reads itself."""

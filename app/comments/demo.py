@@ -3,6 +3,8 @@
 Idempotent: a comment is found by its proposal, author and text, a report by its reporter and
 comment. Proposals are looked up by title; a missing one is skipped. Shows stances, replies, a
 comment a moderator has hidden (with its resolved report) and one report still waiting.
+`seed_agenda_comments()` (called after the meetings demo) adds residents' comments on an agenda
+item of the planned demo meeting.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +30,8 @@ from app.proposals.demo import (  # the demo people, named once
     TUULA,
     VILLE,
 )
+from app.meetings.models import AgendaItem, Meeting
+from app.meetings.rules import MeetingStatus
 from app.proposals.models import Proposal
 from app.timeutil import utcnow
 
@@ -185,4 +189,47 @@ def seed_comments() -> None:
             for reply in spec.replies if comment is not None else ():
                 order += 1
                 _ensure_comment(proposal, reply, comment, order, coordinator)
+    db.session.commit()
+
+
+# Comments on an item of the planned demo meeting: (meeting title, item title) -> main comments.
+AGENDA_DISCUSSIONS: dict[tuple[str, str], tuple[DemoComment, ...]] = {
+    ("Kokous 1/2027", "Kylien investointirahan 2027 aloitteet"): (
+        DemoComment(RAIJA, "Toivon, että neuvottelukunta käsittelee bussikatoksen ensin: se koskee lasten "
+                           "turvallisuutta jo tänä talvena.", 50, "for",
+                    replies=(DemoComment(JUSSI, "Samaa mieltä. Radansuun kyläyhdistys voi hoitaa katoksen "
+                                                "lumityöt.", 46),)),
+        DemoComment(MATTI, "Investointirahaa on rajallisesti. Pyydän, että kokouksessa kerrotaan, paljonko kukin "
+                           "aloite maksaisi kunnalle vuodessa ylläpitoineen.", 30, "neutral"),
+    ),
+}
+
+
+def _ensure_agenda_comment(item: AgendaItem, spec: DemoComment, parent: Comment | None) -> Comment | None:
+    author = _person(spec.author)
+    if author is None:
+        return None
+    comment = db.session.scalar(sa.select(Comment).where(
+        Comment.agenda_item_id == item.id, Comment.author_id == author.id, Comment.body == spec.body))
+    if comment is None:
+        # `hours` before now: the discussion runs while the meeting is planned.
+        comment = Comment(agenda_item_id=item.id, author_id=author.id, body=spec.body, stance=spec.stance,
+                          parent_id=parent.id if parent else None,
+                          created_at=utcnow() - timedelta(hours=spec.hours))
+        db.session.add(comment)
+        db.session.flush()
+    return comment
+
+
+def seed_agenda_comments() -> None:
+    """Residents' comments with stances and a reply on an agenda item of the planned demo meeting."""
+    for (meeting_title, item_title), specs in AGENDA_DISCUSSIONS.items():
+        item = db.session.scalar(sa.select(AgendaItem).join(Meeting).where(
+            Meeting.title == meeting_title, Meeting.status == MeetingStatus.PLANNED, AgendaItem.title == item_title))
+        if item is None:
+            continue  # the meetings demo data does not have it (any more)
+        for spec in specs:
+            comment = _ensure_agenda_comment(item, spec, None)
+            for reply in spec.replies if comment is not None else ():
+                _ensure_agenda_comment(item, reply, comment)
     db.session.commit()

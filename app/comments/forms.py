@@ -19,19 +19,25 @@ def body_field(label):
         render_kw={"rows": 5, "maxlength": MAX_BODY_LENGTH})
 
 
-def stance_field():
-    return RadioField(_l("Your stance on the proposal (optional)"),
+def stance_field(label=_l("Your stance on the proposal (optional)")):
+    return RadioField(label,
                       choices=[("", _l("No stance"))] + list(STANCE_LABELS.items()), default="",
                       validate_choice=False,
                       validators=[AnyOf(["", *STANCES], message=_l("Choose for, against, neutral or no stance."))])
 
 
 class CommentForm(FlaskForm):
-    """A new comment; shown on the proposal page with the prefix "comment"."""
+    """A new comment; shown on the proposal (or agenda item) page with the prefix "comment"."""
 
     body = body_field(_l("Your comment"))
     stance = stance_field()
     website_url = honeypot_field()
+
+
+class AgendaCommentForm(CommentForm):
+    """A new comment on an agenda item of a planned meeting."""
+
+    stance = stance_field(_l("Your stance on the matter (optional)"))
 
 
 class ReplyForm(FlaskForm):
@@ -44,6 +50,21 @@ class EditCommentForm(FlaskForm):
 
     body = body_field(_l("Your comment"))
     stance = stance_field()
+
+
+class EditAgendaCommentForm(EditCommentForm):
+    stance = stance_field(_l("Your stance on the matter (optional)"))
+
+
+def comment_form(kind: str, **kwargs) -> CommentForm:
+    """The new-comment form for a discussion of a "proposal" or an "agenda_item"."""
+    form_class = AgendaCommentForm if kind == "agenda_item" else CommentForm
+    return form_class(prefix="comment", **kwargs)
+
+
+def edit_form(kind: str, **kwargs) -> EditCommentForm:
+    form_class = EditAgendaCommentForm if kind == "agenda_item" else EditCommentForm
+    return form_class(**kwargs)
 
 
 class ReportForm(FlaskForm):

@@ -25,6 +25,8 @@ MESSAGES = {
     "closed": lambda d: _("The consultation has ended, so no new comments can be written. "
                           "The discussion stays here for everyone to read."),
     "phase_closed": lambda d: _("Commenting is not open at the moment: the consultation is between two phases."),
+    "meeting_not_planned": lambda d: _("Comments on an agenda item close when the meeting is held. "
+                                       "The discussion stays here for everyone to read."),
     # comments
     "reply_to_reply": lambda d: _("You can only reply to a main comment, not to a reply. "
                                   "Reply to the comment the conversation started from instead."),
@@ -41,6 +43,7 @@ MESSAGES = {
     "unknown_stance": lambda d: _("Choose for, against, neutral or no stance."),
     "stance_on_reply": lambda d: _("A stance is given in a main comment, not in a reply."),
     "wrong_proposal": lambda d: _("That comment belongs to another proposal."),
+    "wrong_agenda_item": lambda d: _("That comment belongs to another agenda item."),
     # reports
     "already_reported": lambda d: _("You have already reported this. The coordinators will look at it."),
     "own_content": lambda d: _("You cannot report what you wrote yourself."),

@@ -10,21 +10,24 @@ from app.timeutil import utcnow
 
 if TYPE_CHECKING:
     from app.auth.models import User
+    from app.meetings.models import AgendaItem
     from app.proposals.models import Proposal
 
 STANCES = ("for", "against", "neutral")
 
 
 class Comment(db.Model):
-    """A comment on a proposal (budget projects and agenda items come later); never deleted."""
+    """A comment on a proposal or on an agenda item of a planned meeting; never deleted."""
 
     __tablename__ = "comment"
     __table_args__ = (
         sa.CheckConstraint("stance IS NULL OR stance IN ('for', 'against', 'neutral')", name="stance_known"),
+        sa.CheckConstraint("(proposal_id IS NULL) <> (agenda_item_id IS NULL)", name="one_target"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_item.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)  # plain text; links made clickable when shown
@@ -36,6 +39,7 @@ class Comment(db.Model):
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     proposal: Mapped["Proposal | None"] = relationship()
+    agenda_item: Mapped["AgendaItem | None"] = relationship()
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
     replies: Mapped[list["Comment"]] = relationship(back_populates="parent", order_by="Comment.id")
     author: Mapped["User"] = relationship(foreign_keys=[author_id])

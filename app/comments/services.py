@@ -1,4 +1,8 @@
-"""Comment and report use cases, and the discussion thread shown on a proposal page."""
+"""Comment and report use cases, and the discussion thread shown on a proposal or an agenda item page.
+
+A comment's target is a proposal or an agenda item of a meeting (exactly one; a database check
+enforces it). Everything else (replies, stances, the edit window, limits, reports) is the same.
+"""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,10 +19,14 @@ from app.comments import rules
 from app.comments.models import Comment, Report
 from app.consultations.phases import Phase, PhaseAction, allows
 from app.extensions import db
+from app.meetings.models import AgendaItem
+from app.meetings.rules import MeetingError, check_input_open
 from app.proposals.models import Proposal
 from app.timeutil import today, utcnow
 
 THROTTLE_NAMESPACE = "comment"
+
+Target = Proposal | AgendaItem
 
 
 class CommentError(Exception):
@@ -30,8 +38,38 @@ class CommentError(Exception):
         self.detail = detail
 
 
-def commenting_refusal(proposal: Proposal, now: datetime) -> tuple[str, object] | None:
-    """(code, detail) saying why no one can comment on the proposal at `now`, or None."""
+def kind_of(target: Target) -> str:
+    """"proposal" or "agenda_item": what the discussion is about."""
+    return "agenda_item" if isinstance(target, AgendaItem) else "proposal"
+
+
+def target_of(comment: Comment) -> Target:
+    """The proposal or agenda item the comment was written on."""
+    return comment.agenda_item if comment.agenda_item_id is not None else comment.proposal
+
+
+def _target_column(target: Target):
+    """The comment's column that points at `target`."""
+    return Comment.agenda_item_id if isinstance(target, AgendaItem) else Comment.proposal_id
+
+
+def _on_target(target: Target):
+    """The SQL condition "the comment is on `target`"."""
+    return _target_column(target) == target.id
+
+
+def commenting_refusal(target: Target, now: datetime) -> tuple[str, object] | None:
+    """(code, detail) saying why no one can comment on the proposal or agenda item at `now`, or None."""
+    if isinstance(target, AgendaItem):
+        try:
+            check_input_open(target.meeting.status)
+        except MeetingError:
+            return "meeting_not_planned", None
+        return None
+    return _proposal_refusal(target, now)
+
+
+def _proposal_refusal(proposal: Proposal, now: datetime) -> tuple[str, object] | None:
     if proposal.hidden_at is not None:
         return "proposal_hidden", None
     consultation = proposal.consultation
@@ -47,8 +85,8 @@ def commenting_refusal(proposal: Proposal, now: datetime) -> tuple[str, object] 
     return "phase_closed", None
 
 
-def _refuse_if_closed(proposal: Proposal, now: datetime) -> None:
-    refusal = commenting_refusal(proposal, now)
+def _refuse_if_closed(target: Target, now: datetime) -> None:
+    refusal = commenting_refusal(target, now)
     if refusal:
         raise CommentError(*refusal)
 
@@ -60,18 +98,19 @@ def _throttle(user: User, now: datetime) -> Throttle:
 
 
 def reply_refusal(parent: Comment, now: datetime) -> tuple[str, object] | None:
-    """Why the comment cannot be replied to now (thread depth, hidden, phase), or None."""
+    """Why the comment cannot be replied to now (thread depth, hidden, phase or meeting status), or None."""
     code = rules.reply_refusal(parent)
     if code:
         return code, None
-    return commenting_refusal(parent.proposal, now)
+    return commenting_refusal(target_of(parent), now)
 
 
-def post_comment(author: User, proposal: Proposal, body: str, stance: str | None = None,
+def post_comment(author: User, target: Target, body: str, stance: str | None = None,
                  parent: Comment | None = None, now: datetime | None = None) -> Comment:
-    """Publish a comment or a reply; refuses closed phases, bad input and too many comments."""
+    """Publish a comment or a reply on a proposal or an agenda item; refuses closed phases, a meeting
+    no longer planned, bad input and too many comments."""
     now = now or utcnow()
-    _refuse_if_closed(proposal, now)
+    _refuse_if_closed(target, now)
     problem = rules.body_problem(body)
     if problem:
         raise CommentError(problem)
@@ -79,8 +118,8 @@ def post_comment(author: User, proposal: Proposal, body: str, stance: str | None
     if stance is not None and stance not in rules.STANCES:
         raise CommentError("unknown_stance")
     if parent is not None:
-        if parent.proposal_id != proposal.id:
-            raise CommentError("wrong_proposal")
+        if getattr(parent, _target_column(target).key) != target.id:
+            raise CommentError("wrong_agenda_item" if isinstance(target, AgendaItem) else "wrong_proposal")
         code = rules.reply_refusal(parent)
         if code:
             raise CommentError(code)
@@ -90,8 +129,8 @@ def post_comment(author: User, proposal: Proposal, body: str, stance: str | None
     throttled = throttle.check(THROTTLE_NAMESPACE, f"user:{author.id}")
     if throttled:
         raise CommentError("throttled", throttled)
-    comment = Comment(proposal_id=proposal.id, parent_id=parent.id if parent else None, author_id=author.id,
-                      body=body.strip(), stance=stance, created_at=now)
+    comment = Comment(parent_id=parent.id if parent else None, author_id=author.id,
+                      body=body.strip(), stance=stance, created_at=now, **{_target_column(target).key: target.id})
     db.session.add(comment)
     db.session.commit()
     throttle.fail(THROTTLE_NAMESPACE, f"user:{author.id}")  # counts comments, not failures
@@ -103,7 +142,7 @@ def edit_refusal(comment: Comment, user: User, now: datetime) -> tuple[str, obje
     code = rules.edit_refusal(comment, user.id if is_signed_in(user) else None, now)
     if code:
         return code, None
-    return commenting_refusal(comment.proposal, now)
+    return commenting_refusal(target_of(comment), now)
 
 
 def edit_comment(user: User, comment: Comment, body: str, stance: str | None = None,
@@ -190,40 +229,43 @@ class CommentView:
         return rules.edit_deadline(self.comment)
 
 
-def thread_context(proposal: Proposal, viewer, order: str | None = "oldest", now: datetime | None = None,
+def thread_context(target: Target, viewer, order: str | None = "oldest", now: datetime | None = None,
                    form=None) -> dict:
-    """Everything the discussion partial shows, in a fixed number of queries however long the thread.
+    """Everything the discussion partial shows about a proposal or an agenda item, in a fixed number of
+    queries however long the thread.
 
     `order` is "oldest" or "newest" (main comments; replies always run oldest first); `form`
-    is a bound CommentForm to show again with its errors.
+    is a bound comment form to show again with its errors.
     """
-    from app.comments.forms import STANCE_LABELS, CommentForm
+    from app.comments.forms import STANCE_LABELS, comment_form
     from app.comments.messages import message
 
     now = now or utcnow()
+    kind = kind_of(target)
+    proposal = target if kind == "proposal" else None
     order = order if order in rules.ORDERS else "oldest"
     signed_in = is_signed_in(viewer)
     viewer_id = viewer.id if signed_in else None
     moderator = can(viewer, Action.MODERATE, None, today())
 
     comments = db.session.scalars(
-        sa.select(Comment).where(Comment.proposal_id == proposal.id)
+        sa.select(Comment).where(_on_target(target))
         .options(selectinload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     ).all()
     reported_comments: set[int] = set()
     proposal_reported = False
     if signed_in:
+        reported = Report.comment_id.in_(sa.select(Comment.id).where(_on_target(target)))
+        if proposal is not None:
+            reported = sa.or_(Report.proposal_id == proposal.id, reported)
         rows = db.session.execute(
-            sa.select(Report.comment_id, Report.proposal_id).where(
-                Report.reporter_id == viewer_id,
-                sa.or_(Report.proposal_id == proposal.id,
-                       Report.comment_id.in_(sa.select(Comment.id).where(Comment.proposal_id == proposal.id))))
+            sa.select(Report.comment_id, Report.proposal_id).where(Report.reporter_id == viewer_id, reported)
         ).all()
         reported_comments = {c for c, _p in rows if c is not None}
         proposal_reported = any(p is not None for _c, p in rows)
 
-    refusal = commenting_refusal(proposal, now)
+    refusal = commenting_refusal(target, now)
     can_comment = signed_in and refusal is None and can(viewer, Action.COMMENT, None, today())
     views: dict[int, CommentView] = {}
     top: list[CommentView] = []
@@ -250,9 +292,12 @@ def thread_context(proposal: Proposal, viewer, order: str | None = "oldest", now
     if not signed_in:
         refusal = ("sign_in", None)
     if can_comment and form is None:
-        form = CommentForm(formdata=None, prefix="comment")
+        form = comment_form(kind, formdata=None)
     return {
+        "kind": kind,
+        "target": target,
         "proposal": proposal,
+        "item": target if kind == "agenda_item" else None,
         "comments": top,
         "count": len(comments),
         "stances": rules.stance_summary(rules.latest_stances(comments)),
@@ -262,8 +307,8 @@ def thread_context(proposal: Proposal, viewer, order: str | None = "oldest", now
         "refusal": refusal[0] if refusal else None,
         "refusal_message": message(*refusal) if refusal else "",
         "is_moderator": moderator,
-        "can_report_proposal": (signed_in and proposal.author_id != viewer_id and proposal.hidden_at is None
-                                and not proposal_reported),
+        "can_report_proposal": (proposal is not None and signed_in and proposal.author_id != viewer_id
+                                and proposal.hidden_at is None and not proposal_reported),
         "proposal_reported": proposal_reported,
         "edit_minutes": int(rules.EDIT_WINDOW.total_seconds() // 60),
     }
@@ -277,9 +322,9 @@ def _iso(value):
 def _my_comments(user: User):
     rows = db.session.scalars(sa.select(Comment).where(Comment.author_id == user.id).order_by(Comment.id))
     return "comments", [
-        {"id": c.id, "proposal_id": c.proposal_id, "reply_to": c.parent_id, "text": c.body, "stance": c.stance,
-         "written_at": _iso(c.created_at), "edited_at": _iso(c.edited_at), "hidden_at": _iso(c.hidden_at),
-         "hidden_reason": c.hidden_reason or None}
+        {"id": c.id, "proposal_id": c.proposal_id, "agenda_item_id": c.agenda_item_id, "reply_to": c.parent_id,
+         "text": c.body, "stance": c.stance, "written_at": _iso(c.created_at), "edited_at": _iso(c.edited_at),
+         "hidden_at": _iso(c.hidden_at), "hidden_reason": c.hidden_reason or None}
         for c in rows
     ]
 

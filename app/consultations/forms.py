@@ -1,7 +1,7 @@
 """Consultation form, and the translated names of phases and of what they allow."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.consultations.phases import PHASE_ORDER, Phase, PhaseAction
@@ -54,6 +54,24 @@ WINDOW_ERRORS = {
     "no_phases": _l("Give the dates of at least one phase."),
 }
 
+# Codes of save_consultation() that concern the answer deadline fields rather than a phase.
+DEADLINE_ERRORS = {"bad_answer_days": "answer_days", "bad_escalation_days": "escalation_days"}
+
+
+def days_error():
+    from app.review.deadlines import MAX_DAYS, MIN_DAYS  # here: app.review imports this package
+
+    return _l("Give a whole number of days from %(min)d to %(max)d.", min=MIN_DAYS, max=MAX_DAYS)
+
+
+def whole_days(_form, field) -> None:
+    """An answer or escalation period: a whole number of days in the allowed range."""
+    from app.review.deadlines import valid_days
+
+    if not valid_days(field.data):
+        field.errors.clear()  # one message, instead of WTForms' own "Not a valid integer value" before it
+        raise ValidationError(days_error())
+
 
 def start_field_name(phase: Phase) -> str:
     return f"{phase.value}_starts"
@@ -79,6 +97,15 @@ class ConsultationForm(FlaskForm):
     phase_override = SelectField(_l("Current phase"), validators=[Optional()], description=_l(
         "Normally the dates decide the phase. Force a phase only to deviate from them, "
         "for example to close the consultation early."))
+
+    # The defaults are the model's (60 and 30 days).
+    answer_days = IntegerField(_l("Days to answer a proposal"), default=60, validators=[whole_days],
+        description=_l("How many days the municipality has to answer each proposal officially, counted from "
+                       "the day it was submitted."), render_kw={"inputmode": "numeric"})
+    escalation_days = IntegerField(_l("Days before an unanswered proposal goes to the municipal board"),
+                                   default=30, validators=[whole_days],
+        description=_l("Counted from the answer deadline: if there is still no answer, the members of the "
+                       "municipal board are told by email."), render_kw={"inputmode": "numeric"})
 
     def __init__(self, villages, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,6 +141,10 @@ class ConsultationForm(FlaskForm):
 
     def add_window_error(self, code: str, phase: Phase | None) -> None:
         """Show a refusal of save_consultation() at the field it concerns."""
+        if code in DEADLINE_ERRORS:
+            target = self[DEADLINE_ERRORS[code]]
+            target.errors = [*target.errors, days_error()]
+            return
         if phase is None:
             windows = self.day_windows()
             phase = windows[0].phase if windows else Phase.INFORMATION

@@ -25,6 +25,10 @@ class Consultation(db.Model):
     village_id: Mapped[int | None] = mapped_column(sa.ForeignKey("village.id"), index=True)
     # Set by a coordinator to force a phase (e.g. close early); NULL: follow the dates.
     phase_override: Mapped[str | None] = mapped_column(sa.String(20))
+    # Days the municipality has to answer a proposal officially, and the further days after which an
+    # unanswered proposal is escalated to the municipal board.
+    answer_days: Mapped[int] = mapped_column(default=60, server_default="60")
+    escalation_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -82,7 +82,8 @@ def edit(consultation_id):
             consultation = services.save_consultation(
                 current_user, consultation, title=form.title.data, description=form.description.data or "",
                 village_id=form.village_id.data or None, windows=form.day_windows(),
-                phase_override=form.phase_override.data or None)
+                phase_override=form.phase_override.data or None, answer_days=form.answer_days.data,
+                escalation_days=form.escalation_days.data)
         except ConsultationError as error:
             form.add_window_error(error.code, error.phase)
         else:

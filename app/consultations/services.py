@@ -129,8 +129,14 @@ def timeline(consultation: Consultation, now: datetime) -> list[TimelineStep]:
 
 def save_consultation(actor: User, consultation: Consultation | None, *, title: str, description: str,
                       village_id: int | None, windows: list[DayWindow],
-                      phase_override: str | None) -> Consultation:
-    """Create or edit a consultation and its phase windows; audited."""
+                      phase_override: str | None, answer_days: int | None = None,
+                      escalation_days: int | None = None) -> Consultation:
+    """Create or edit a consultation and its phase windows (and answer deadlines, if given); audited."""
+    from app.review.deadlines import valid_days  # here: the review package imports this one through budgets
+
+    for code, days in (("bad_answer_days", answer_days), ("bad_escalation_days", escalation_days)):
+        if days is not None and not valid_days(days):
+            raise ConsultationError(code)
     if not windows:
         raise ConsultationError("no_phases")
     if phase_override and Phase(phase_override) not in PHASE_ORDER:
@@ -146,7 +152,10 @@ def save_consultation(actor: User, consultation: Consultation | None, *, title: 
         db.session.add(consultation)
     changes = {}
     for name, value in (("title", title.strip()), ("description", description),
-                        ("village_id", village_id), ("phase_override", phase_override or None)):
+                        ("village_id", village_id), ("phase_override", phase_override or None),
+                        ("answer_days", answer_days), ("escalation_days", escalation_days)):
+        if value is None and name in ("answer_days", "escalation_days"):
+            continue  # not given: the stored value (or the default) stays
         old = getattr(consultation, name)
         if old != value:
             changes[name] = [old, value]

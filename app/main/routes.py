@@ -16,10 +16,11 @@ from app.security import safe_next
 def index():
     """The front page: what is going on in Iitti now."""
     from app.consultations.forms import ACTION_LABELS, PHASE_LABELS
+    from app.meetings.messages import OUTCOME_LABELS
     from app.proposals.forms import STATE_LABELS
 
     return render_template("main/index.html", action_labels=ACTION_LABELS, phase_labels=PHASE_LABELS,
-                           state_labels=STATE_LABELS, **services.front_page())
+                           state_labels=STATE_LABELS, outcome_labels=OUTCOME_LABELS, **services.front_page())
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -9,7 +9,8 @@ from app.timeutil import utcnow
 
 
 def front_page() -> dict:
-    """What is going on now: open consultations, new proposals, villages and associations."""
+    """What is going on now: open consultations, new proposals, coming meetings, latest decisions, villages and
+    associations."""
     newest = db.session.scalars(
         sa.select(Association).where(Association.is_active.is_(True))
         .order_by(Association.created_at.desc(), Association.id.desc()).limit(6)
@@ -17,6 +18,8 @@ def front_page() -> dict:
     association_count = db.session.scalar(
         sa.select(sa.func.count(Association.id)).where(Association.is_active.is_(True)))
     from app.consultations.services import open_consultations, phase_status
+    from app.meetings.services import meetings_query
+    from app.meetings.trail import latest_decisions
     from app.proposals.services import newest_proposals
 
     now = utcnow()
@@ -24,7 +27,9 @@ def front_page() -> dict:
     return {"villages": villages_with_counts(), "newest_associations": newest,
             "association_count": association_count,
             "open_consultations": [(c, phase_status(c, now)) for c in consultations],
-            "newest_proposals": newest_proposals()}
+            "newest_proposals": newest_proposals(),
+            "upcoming_meetings": db.session.scalars(meetings_query(None, upcoming=True, now=now).limit(3)).all(),
+            "latest_decisions": latest_decisions(5)}
 
 
 def save_feedback(message: str, page_url: str, name: str, email: str, user_id: int | None) -> AccessibilityFeedback:

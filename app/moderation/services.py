@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.comments.models import Comment, Report
 from app.comments.rules import MAX_REASON_LENGTH
 from app.extensions import db
+from app.meetings.models import AgendaItem, Meeting
 from app.proposals.models import Proposal
 from app.timeutil import utcnow
 
@@ -49,6 +50,12 @@ def kind_of(item: Comment | Proposal) -> str:
     return "comment" if isinstance(item, Comment) else "proposal"
 
 
+def _comment_target():
+    """Load what a comment is about with it: its proposal, or its agenda item with the meeting and body."""
+    return (selectinload(Comment.proposal),
+            selectinload(Comment.agenda_item).selectinload(AgendaItem.meeting).selectinload(Meeting.body))
+
+
 def open_report_count() -> int:
     """Comments and proposals waiting for a coordinator's look."""
     return db.session.scalar(
@@ -62,8 +69,7 @@ def open_report_groups() -> list[ReportGroup]:
     reports = db.session.scalars(
         sa.select(Report).where(Report.resolution.is_(None))
         .options(selectinload(Report.reporter),
-                 selectinload(Report.comment).selectinload(Comment.author),
-                 selectinload(Report.comment).selectinload(Comment.proposal),
+                 selectinload(Report.comment).options(selectinload(Comment.author), *_comment_target()),
                  selectinload(Report.proposal).selectinload(Proposal.author))
         .order_by(Report.created_at, Report.id)
     ).all()
@@ -79,7 +85,7 @@ def hidden_items(limit: int = 50) -> tuple[list[Comment], list[Proposal]]:
     """The most recently hidden comments and proposals, for unhiding."""
     comments = db.session.scalars(
         sa.select(Comment).where(Comment.hidden_at.is_not(None))
-        .options(selectinload(Comment.author), selectinload(Comment.hidden_by), selectinload(Comment.proposal))
+        .options(selectinload(Comment.author), selectinload(Comment.hidden_by), *_comment_target())
         .order_by(Comment.hidden_at.desc()).limit(limit)
     ).all()
     proposals = db.session.scalars(

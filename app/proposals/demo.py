@@ -35,6 +35,7 @@ class DemoConsultation:
     village: str | None
     phase: Phase  # the phase it is in today
     description: str
+    answer_days: int = 60  # days the municipality has to answer a proposal
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ CONSULTATIONS = [
     DemoConsultation(
         "Kymijoen rantojen virkistyskäyttö 2027", None, Phase.REVIEW,
         "Miten Kymijoen rannat saataisiin paremmin kaikkien käyttöön? Ehdotusvaihe on päättynyt, "
-        "ja kunta arvioi nyt ehdotukset yhdessä kylien kanssa."),
+        "ja kunta arvioi nyt ehdotukset yhdessä kylien kanssa. Kunta vastaa aloitteisiin 30 päivässä.",
+        answer_days=30),
     DemoConsultation(
         "Kausalan keskustan kohennus 2027", "Kausala", Phase.VOTING,
         "Kausalan keskustan pieniin parannuksiin on varattu 30 000 euroa. Arvioinnin läpäisseistä "
@@ -331,7 +333,8 @@ def _ensure_consultation(spec: DemoConsultation, coordinator: User, on: date) ->
     village = _village(spec.village)
     if consultation is None:
         return save_consultation(coordinator, None, title=spec.title, description=spec.description,
-                                 village_id=village.id if village else None, windows=windows, phase_override=None)
+                                 village_id=village.id if village else None, windows=windows, phase_override=None,
+                                 answer_days=spec.answer_days)
     # Already there: move its dates so it is in its phase today (rows kept, nothing audited).
     rows = {row.phase: row for row in consultation.phases}
     for window in windows:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from app.auth.models import User
     from app.consultations.models import Consultation
     from app.directory.models import Association, Village
+    from app.meetings.models import AgendaItem
 
 
 class ProposalCategory:
@@ -45,6 +46,8 @@ class Proposal(db.Model):
     answer: Mapped[str] = mapped_column(sa.Text, default="")
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     answered_at: Mapped[datetime | None]
+    # When the unanswered proposal was escalated to the municipal board (see app/review).
+    escalated_at: Mapped[datetime | None]
     # Moderation: hidden from the public with a reason; the author still sees it.
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -75,9 +78,12 @@ class ProposalStateChange(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The decision (an agenda item of a meeting) that made this move, if one did.
+    agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_item.id"), index=True)
 
     proposal: Mapped[Proposal] = relationship(back_populates="state_changes")
     changed_by: Mapped["User | None"] = relationship()
+    agenda_item: Mapped["AgendaItem | None"] = relationship()
 
 
 class Support(db.Model):

@@ -11,6 +11,8 @@ from app.consultations.services import all_consultations, consultation_allows, g
 from app.directory.models import Association
 from app.directory.services import all_villages, association_query
 from app.extensions import db
+from app.meetings.messages import OUTCOME_LABELS
+from app.meetings.trail import proposal_trail
 from app.proposals import bp, notifications, services
 from app.proposals.forms import (
     CATEGORY_LABELS,
@@ -144,6 +146,10 @@ def detail(proposal_id):
     from app.budgets.services import projects_of_proposal  # here: the budgets package imports proposal forms
 
     context["budget_projects"] = projects_of_proposal(proposal.id)
+    context.update(decision_trail=proposal_trail(proposal) if visible else None, outcome_labels=OUTCOME_LABELS)
+    from app.review.deadlines import proposal_deadline  # here too: the review package imports the budgets
+
+    context["deadline"] = proposal_deadline(proposal, now)
     # The discussion is the comments blueprint's: its partials render from this dict.
     context["thread"] = comment_services.thread_context(proposal, current_user, request.args.get("comments"),
                                                         now=now)

@@ -161,7 +161,7 @@ def edit_proposal(author: User, proposal: Proposal, draft: ProposalDraft, now: d
 
 
 def _move(proposal: Proposal, target: str, actors: set[Actor], user: User, note: str,
-          now: datetime) -> ProposalStateChange:
+          now: datetime, agenda_item_id: int | None = None) -> ProposalStateChange:
     """Move the proposal's state if the state machine allows it; the caller commits."""
     if target not in ProposalState.__members__.values():
         raise ProposalError("unknown_state")
@@ -170,7 +170,8 @@ def _move(proposal: Proposal, target: str, actors: set[Actor], user: User, note:
     except TransitionError as error:
         raise ProposalError(error.code) from None
     change = ProposalStateChange(proposal_id=proposal.id, from_state=proposal.state, to_state=target,
-                                 changed_by_id=user.id, changed_at=now, note=note.strip())
+                                 changed_by_id=user.id, changed_at=now, note=note.strip(),
+                                 agenda_item_id=agenda_item_id)
     db.session.add(change)
     proposal.state = target
     return change
@@ -195,6 +196,25 @@ def change_state(actor: User, proposal: Proposal, target: str, note: str, now: d
            note=note.strip())
     db.session.commit()
     return change
+
+
+def decide(actor: User, proposal: Proposal, path: list[str], answer: str, agenda_item_id: int,
+           now: datetime) -> list[ProposalStateChange]:
+    """A meeting's decision moves the proposal along `path` (each step checked by the state machine) and
+    becomes its official answer; all in one transaction, audited, each step linked to the decision."""
+    if len(answer) > MAX_ANSWER:
+        raise ProposalError("answer_too_long")
+    from_state = proposal.state
+    try:
+        changes = [_move(proposal, target, {Actor.BOARD}, actor, "", now, agenda_item_id) for target in path]
+    except ProposalError:
+        db.session.rollback()
+        raise
+    proposal.answer, proposal.answered_by_id, proposal.answered_at = answer, actor.id, now
+    record(actor, "proposal.decided", proposal, from_state=from_state, to_state=proposal.state,
+           agenda_item_id=agenda_item_id)
+    db.session.commit()
+    return changes
 
 
 def answer_proposal(actor: User, proposal: Proposal, text: str, now: datetime) -> Proposal:

@@ -1,65 +1,22 @@
 """Automated accessibility checks (axe-core, WCAG 2.1 A/AA and best practice) and reflow at 320 px.
 
-axe finds only part of the problems; the keyboard flows are in test_flows.py. Set
-KYLARAATI_SCREENSHOTS=1 to also save a full-page screenshot of every checked page into
-test-artifacts/ for looking at the layout.
+axe finds only part of the problems; the keyboard flows are in test_flows.py. The checks themselves
+(axe_problems, visit, horizontal_overflow) are in checks.py, shared by every browser test; they are
+imported here too, where the older tests import them from.
 """
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from app.directory.models import Representation, RepresentationStatus
 from app.extensions import db
+from tests.browser.checks import assert_accessible, axe_problems, horizontal_overflow, visit  # noqa: F401
 from tests.conftest import PASSWORD
 
 expect = pytest.importorskip("playwright.sync_api").expect
-Axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe
+pytest.importorskip("axe_playwright_python.sync_playwright")
 
 pytestmark = pytest.mark.browser
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-    "resultTypes": ["violations"],
-}
-BLOCKING = {"serious", "critical"}
-
-
-def describe(violations) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']}  {v['helpUrl']}")
-        for node in v["nodes"][:10]:
-            summary = "; ".join(line.strip() for line in node.get("failureSummary", "").splitlines() if line.strip())
-            lines.append(f"    {' '.join(map(str, node['target']))}  -- {summary}")
-    return "\n".join(lines)
-
-
-def axe_problems(page, name: str) -> str | None:
-    """The serious and critical axe violations on the page as it is now, described, or None."""
-    if os.environ.get("KYLARAATI_SCREENSHOTS"):
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    others = [v for v in violations if v["impact"] not in BLOCKING]
-    if others:  # shown with -rA or on failure; not a test failure
-        print(f"axe (moderate/minor) on {page.url}:\n{describe(others)}")
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    return f"axe found on {page.url}:\n{describe(blocking)}" if blocking else None
-
-
-def assert_accessible(page, name: str) -> None:
-    problems = axe_problems(page, name)
-    assert problems is None, problems
-
-
-def visit(page, path: str):
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-    return response
 
 
 @pytest.fixture
@@ -116,14 +73,6 @@ def test_signed_in_pages_have_no_serious_violations(new_page, association, make_
 
     problems = [p for p in problems if p]
     assert not problems, "\n\n".join(problems)
-
-
-def horizontal_overflow(page) -> str | None:
-    """Why the page scrolls sideways, or None (WCAG 1.4.10: no 2-D scrolling at 320 CSS px)."""
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if scroll_width <= inner_width:
-        return None
-    return f"{page.url}: scrollWidth {scroll_width} > innerWidth {inner_width}"
 
 
 def test_pages_reflow_at_320_px_without_horizontal_scrolling(new_page, association, make_user, sign_in):

@@ -1,0 +1,6 @@
+"""The board review: answer deadlines, escalation and the board members' dashboard."""
+from flask import Blueprint
+
+bp = Blueprint("review", __name__)
+
+from app.review import routes  # noqa: E402,F401
