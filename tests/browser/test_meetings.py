@@ -171,6 +171,7 @@ def meetings(board_member, make_body, make_meeting, add_proposal, make_user):
     planned = make_meeting(body=body, items=2, links={1: [katos]}, title="Kokous 4/2026")
     item = planned.items[0]
     representative = make_user("representative", name="Ville Edustaja", association=seats[0].association)
+    representative.language = "en"  # text is matched in English
     services.save_statement(representative, item, seats[0].association, "Kyläyhdistys **kannattaa** katosta.",
                             today(), now)
     db.session.add(Comment(agenda_item_id=item.id, author_id=make_user().id, body="Katos on tarpeen.",
