@@ -118,6 +118,8 @@ ROUTES = [
     ("GET", "/review", BOARD),
     # the decision trail ({decision} is an agenda item with an outcome in a held meeting)
     ("GET", "/decisions", ANYONE),
+    ("GET", "/decisions.atom", ANYONE),
+    ("GET", "/proposals.atom", ANYONE),
     ("GET", "/decisions/{decision}", ANYONE),
 ]
 

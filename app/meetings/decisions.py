@@ -1,5 +1,7 @@
 """The decision trail: /decisions, a decision with the input behind it, and the trail on a proposal."""
-from flask import abort, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -7,7 +9,10 @@ from werkzeug.routing import BuildError
 from wtforms import SelectField
 from wtforms.validators import Optional
 
+from app import atom
 from app.comments.forms import STANCE_LABELS
+from app.i18n import format_day
+from app.markdown import render_markdown
 from app.meetings import bp, trail
 from app.meetings.messages import LABELS, OUTCOME_LABELS
 from app.proposals.forms import STATE_LABELS
@@ -55,7 +60,27 @@ def decisions():
     body = form.chosen(form.body)
     filters = trail.DecisionFilters(body_id=int(body) if body else None, outcome=form.chosen(form.outcome))
     listing = trail.decision_page(filters, request.args.get("page", 1, type=int))
-    return render_template("meetings/decisions.html", form=form, listing=listing, filters=filters, **LABELS)
+    feed_url = url_for("meetings.decisions_feed", **{k: v for k, v in request.args.items() if v and k != "page"})
+    return render_template("meetings/decisions.html", form=form, listing=listing, filters=filters,
+                           feed_url=feed_url, **LABELS)
+
+
+@bp.route("/decisions.atom")
+def decisions_feed():
+    """An Atom feed of the newest decisions, with the list's filters (e.g. ?body=2)."""
+    form = DecisionFilterForm(trail.all_bodies(), formdata=request.args)
+    form.validate()
+    body = form.chosen(form.body)
+    filters = trail.DecisionFilters(body_id=int(body) if body else None, outcome=form.chosen(form.outcome))
+    entries = [atom.Entry(
+        url=url_for("meetings.decision", item_id=item.id, _external=True),
+        title=f"{item.meeting.body.name} {format_day(item.meeting.starts_at)} § {item.number}: {item.title}",
+        updated=item.decided_at or item.meeting.starts_at, author=item.meeting.body.name,
+        summary=str(OUTCOME_LABELS[item.outcome]), content_html=str(render_markdown(item.decision_text)),
+        categories=(item.outcome,)) for item in trail.latest_decisions(50, filters)]
+    document = atom.feed(_("Kyläraati: decisions"), request.url, url_for("meetings.decisions", _external=True),
+                         entries, fallback_updated=utcnow(), language=str(get_locale()))
+    return Response(document, mimetype=atom.MIMETYPE)
 
 
 @bp.route("/decisions/<int:item_id>")

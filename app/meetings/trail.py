@@ -84,20 +84,22 @@ def all_bodies() -> list[Body]:
 
 def decision_page(filters: DecisionFilters, page: int, per_page: int = PAGE_SIZE) -> DecisionPage:
     """Decisions newest first, a page at a time, with their input counts (one query for the whole page)."""
-    query = _decided()
-    if filters.body_id:
-        query = query.where(Meeting.body_id == filters.body_id)
-    if filters.outcome:
-        query = query.where(AgendaItem.outcome == filters.outcome)
-    query = query.order_by(*_NEWEST_FIRST)
+    query = _filtered(_decided(), filters).order_by(*_NEWEST_FIRST)
     result = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return DecisionPage(page=result, counts=input_counts([item.id for item in result.items]))
 
 
-def latest_decisions(limit: int = 5) -> list[AgendaItem]:
-    """The newest decisions, meeting and body loaded (the front page's list)."""
-    return list(db.session.scalars(
-        _decided().order_by(*_NEWEST_FIRST).limit(limit)))
+def _filtered(query: sa.Select, filters: DecisionFilters) -> sa.Select:
+    if filters.body_id:
+        query = query.where(Meeting.body_id == filters.body_id)
+    if filters.outcome:
+        query = query.where(AgendaItem.outcome == filters.outcome)
+    return query
+
+
+def latest_decisions(limit: int = 5, filters: DecisionFilters = DecisionFilters()) -> list[AgendaItem]:
+    """The newest decisions, meeting and body loaded (the front page's list, the Atom feed)."""
+    return list(db.session.scalars(_filtered(_decided(), filters).order_by(*_NEWEST_FIRST).limit(limit)))
 
 
 def _input_comments(item_id) -> sa.ColumnElement[bool]:

@@ -1,8 +1,10 @@
 """Proposal pages: the list, a proposal, writing and editing one, and the one-button actions."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import atom
 from app.auth.permissions import Action, can, require, requires
 from app.comments import services as comment_services
 from app.consultations.forms import ACTION_LABELS, PHASE_LABELS
@@ -11,6 +13,7 @@ from app.consultations.services import all_consultations, consultation_allows, g
 from app.directory.models import Association
 from app.directory.services import all_villages, association_query
 from app.extensions import db
+from app.markdown import render_markdown
 from app.meetings.messages import OUTCOME_LABELS
 from app.meetings.trail import proposal_trail
 from app.proposals import bp, notifications, services
@@ -93,20 +96,50 @@ def _show_draft_error(form: ProposalForm, error: ProposalError) -> None:
 @bp.route("/proposals")
 def index():
     """Proposals, filtered, searched and sorted, a page at a time."""
-    form = ProposalFilterForm(all_consultations(), all_villages(),
-                              db.session.scalars(association_query()).all(), formdata=request.args)
-    form.validate()
+    form, filters = _filter_form()
     sort = form.chosen(form.sort) or "random"
     form.sort.data = sort
-    filters = ProposalFilters(
-        consultation_id=form.chosen_id(form.consultation), village_id=form.chosen_id(form.village),
-        category=form.chosen(form.category), state=form.chosen(form.state),
-        association_id=form.chosen_id(form.association), text=(form.q.data or "")[:200])
     listing = services.proposal_page(filters, sort, visitor_seed() if sort == "random" else 0,
                                      request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
                                      include_hidden=can(Action.VIEW_HIDDEN_PROPOSAL))
     return render_template("proposals/list.html", form=form, listing=listing, filters=filters,
-                           state_labels=STATE_LABELS, category_labels=CATEGORY_LABELS)
+                           state_labels=STATE_LABELS, category_labels=CATEGORY_LABELS,
+                           feed_url=_feed_url("proposals.feed"))
+
+
+def _feed_url(endpoint: str) -> str:
+    """The Atom feed of what the list shows: the same filters, without the sort order and the page."""
+    return url_for(endpoint, **{k: v for k, v in request.args.items() if v and k not in ("sort", "page")})
+
+
+def _filter_form() -> tuple[ProposalFilterForm, ProposalFilters]:
+    """The list's filters from the query string (a value that is not a choice filters nothing)."""
+    form = ProposalFilterForm(all_consultations(), all_villages(),
+                              db.session.scalars(association_query()).all(), formdata=request.args)
+    form.validate()
+    filters = ProposalFilters(
+        consultation_id=form.chosen_id(form.consultation), village_id=form.chosen_id(form.village),
+        category=form.chosen(form.category), state=form.chosen(form.state),
+        association_id=form.chosen_id(form.association), text=(form.q.data or "")[:200])
+    return form, filters
+
+
+@bp.route("/proposals.atom")
+def feed():
+    """An Atom feed of the newest public proposals, with the list's filters (e.g. ?consultation=3)."""
+    filters = _filter_form()[1]
+    proposals = services.feed_proposals(filters)
+    entries = [atom.Entry(
+        url=url_for("proposals.detail", proposal_id=p.id, _external=True), title=p.title,
+        updated=p.updated_at or p.created_at, published=p.created_at,
+        author=p.association.name if p.association else (p.author.display_name or _("deleted user")),
+        summary=" · ".join(part for part in (
+            p.village.name if p.village else _("Whole municipality"), str(CATEGORY_LABELS.get(p.category, p.category)),
+            str(STATE_LABELS[p.state])) if part),
+        content_html=str(render_markdown(p.body)), categories=(p.category,)) for p in proposals]
+    document = atom.feed(_("Kyläraati: new proposals"), request.url, url_for("proposals.index", _external=True),
+                         entries, fallback_updated=utcnow(), language=str(get_locale()))
+    return Response(document, mimetype=atom.MIMETYPE)
 
 
 @bp.route("/proposals/<int:proposal_id>")

@@ -449,8 +449,12 @@ def proposal_page(filters: ProposalFilters, sort: str, seed: int, page: int, per
 
 def newest_proposals(limit: int = 5) -> list[Proposal]:
     """The newest visible proposals, for the front page."""
-    query = (proposal_query(ProposalFilters(), "newest")
-             .where(Proposal.state != ProposalState.WITHDRAWN).limit(limit))
+    return feed_proposals(ProposalFilters(), limit)
+
+
+def feed_proposals(filters: ProposalFilters, limit: int = 50) -> list[Proposal]:
+    """The newest public proposals for the Atom feed (never hidden ones, whoever asks)."""
+    query = (proposal_query(filters, "newest").where(Proposal.state != ProposalState.WITHDRAWN).limit(limit))
     return list(db.session.scalars(query))
 
 
