@@ -7,9 +7,8 @@ screen readers.
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 
-# The budget results' chart style: layout, separators, escaping and the JSON with the safe config.
-from app.budgets.charts import (  # noqa: F401  (plotly_style_ids: re-exported for the dashboard)
-    FUNDED_COLOUR, INK, _json, _layout, _plain, _short, _whole_ticks, plotly_style_ids,
+from app.charts import (  # noqa: F401  (plotly_style_ids: re-exported for the dashboard)
+    FUNDED_COLOUR, INK, figure_json, layout, plain, plotly_style_ids, short, whole_ticks,
 )
 from app.review.services import CountRow, Participation
 
@@ -22,28 +21,28 @@ def _count_bars(labels: list[str], counts: list[int], name: str, height: int = 3
     figure = go.Figure(go.Bar(
         x=labels, y=counts, text=[str(c) for c in counts], textposition="outside", cliponaxis=False,
         marker={"color": FUNDED_COLOUR}, name=name, hovertemplate="%{x}: %{y}<extra></extra>"))
-    figure.update_layout(**_layout(
+    figure.update_layout(**layout(
         height, showlegend=False,
         yaxis={"title": {"text": name}, "gridcolor": "#dde2e6", "rangemode": "tozero", "automargin": True,
-               **_whole_ticks(max(counts, default=0))},
+               **whole_ticks(max(counts, default=0))},
         xaxis={"automargin": True, "categoryorder": "array", "categoryarray": labels}))
-    return _json(figure)
+    return figure_json(figure)
 
 
 def state_chart(rows: list[CountRow], state_labels) -> str:
     """Proposals per state, in the state machine's order."""
-    return _count_bars([_plain(state_labels[r.key]) for r in rows], [r.count for r in rows], _("Proposals"))
+    return _count_bars([plain(state_labels[r.key]) for r in rows], [r.count for r in rows], _("Proposals"))
 
 
 def village_chart(rows: list[CountRow], whole_municipality: str) -> str:
     """Proposals per village, most first."""
-    return _count_bars([_short(r.key or whole_municipality) for r in rows], [r.count for r in rows],
+    return _count_bars([short(r.key or whole_municipality) for r in rows], [r.count for r in rows],
                        _("Proposals"))
 
 
 def response_chart(bucket_labels: list[str], counts: list[int]) -> str:
     """Answered proposals by the days they waited for the official answer (a histogram in buckets)."""
-    return _count_bars([_plain(label) for label in bucket_labels], counts, _("Answered proposals"))
+    return _count_bars([plain(label) for label in bucket_labels], counts, _("Answered proposals"))
 
 
 def participation_chart(rows: list[Participation]) -> str:
@@ -51,7 +50,7 @@ def participation_chart(rows: list[Participation]) -> str:
     shown = rows[:PARTICIPATION_SHOWN]
     labels, seen = [], set()
     for row in shown:
-        label = _short(row.association)
+        label = short(row.association)
         while label in seen:  # a category axis would merge equal labels
             label += "\u200b"
         seen.add(label)
@@ -65,12 +64,12 @@ def participation_chart(rows: list[Participation]) -> str:
             marker={"color": colour, "line": {"color": INK, "width": 0.5},
                     "pattern": {"shape": pattern, "fillmode": "replace", "bgcolor": colour, "fgcolor": "#ffffff",
                                 "solidity": 0.3}},
-            customdata=[_plain(row.association) for row in shown],
+            customdata=[plain(row.association) for row in shown],
             hovertemplate="%{customdata}: %{x}<extra>" + name + "</extra>"))
-    figure.update_layout(**_layout(
+    figure.update_layout(**layout(
         max(220, 90 + 30 * len(shown)), barmode="stack",
         xaxis={"title": {"text": _("Actions")}, "gridcolor": "#dde2e6", "rangemode": "tozero", "automargin": True,
-               **_whole_ticks(max((row.total for row in shown), default=0))},
+               **whole_ticks(max((row.total for row in shown), default=0))},
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed", "automargin": True}))
     figure.update_layout(margin={"t": 60})
-    return _json(figure)
+    return figure_json(figure)
