@@ -40,7 +40,7 @@ from app.budgets.models import (
 )
 from app.budgets.rules import BallotError, BallotSpec, VoterOption
 from app.consultations.models import Consultation
-from app.consultations.phases import Phase, PhaseAction
+from app.consultations.phases import Phase, PhaseAction, voting_over
 from app.consultations.services import consultation_allows
 from app.directory.models import Association, RepresentationStatus
 from app.extensions import db
@@ -108,13 +108,8 @@ def voting_open(budget: Budget, now: datetime) -> bool:
 def voting_closed(budget: Budget, now: datetime) -> bool:
     """Has the vote ended (results may be published)? True once the voting window has passed."""
     consultation = budget.consultation
-    phase = consultation.phase_at(now)
-    if phase in (Phase.RESULTS, Phase.CLOSED):
-        return True
-    if consultation.phase_override:
-        return False
-    window = next((w for w in consultation.windows() if w.phase == Phase.VOTING), None)
-    return window is not None and window.ends_at is not None and now >= window.ends_at
+    override = Phase(consultation.phase_override) if consultation.phase_override else None
+    return voting_over(consultation.windows(), now, override)
 
 
 def ballot_spec(budget: Budget, forbidden: frozenset[int] = frozenset()) -> BallotSpec:

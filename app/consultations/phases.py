@@ -115,6 +115,18 @@ def allows(windows: Iterable[PhaseWindow], now: datetime, action: PhaseAction,
     return action in ALLOWED[phase]
 
 
+def voting_over(windows: Iterable[PhaseWindow], now: datetime, override: Phase | None = None) -> bool:
+    """Has the vote ended, so results may be published? In the results or closed phase, yes; with another
+    override, no; otherwise once the voting window has ended (also in a gap after it)."""
+    windows = list(windows)
+    if current_phase(windows, now, override) in (Phase.RESULTS, Phase.CLOSED):
+        return True
+    if override is not None:
+        return False
+    voting = next((w for w in windows if w.phase == Phase.VOTING), None)
+    return voting is not None and voting.ends_at is not None and now >= voting.ends_at
+
+
 def next_change(windows: Iterable[PhaseWindow], now: datetime) -> datetime | None:
     """When the phase next changes (for 'proposals close on …' messages)."""
     moments = sorted({m for w in windows for m in (w.starts_at, w.ends_at) if m is not None and m > now})

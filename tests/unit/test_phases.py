@@ -13,6 +13,7 @@ from app.consultations.phases import (
     current_phase,
     next_change,
     validate_windows,
+    voting_over,
 )
 
 T0 = datetime(2027, 1, 1)
@@ -89,3 +90,19 @@ def test_invalid_windows(windows, code):
 
 def test_valid_windows_come_back_in_phase_order():
     assert [w.phase for w in validate_windows(reversed(WINDOWS))] == [w.phase for w in WINDOWS]
+
+
+@pytest.mark.parametrize("windows, offset, override, over", [
+    (WINDOWS, 60 * DAY, None, False),  # voting
+    (WINDOWS, 74 * DAY - timedelta(seconds=1), None, False),
+    (WINDOWS, 74 * DAY, None, True),  # the window's end is exclusive: over at that moment
+    (WINDOWS, 130 * DAY, None, True),  # closed
+    (WINDOWS[:4], 80 * DAY, None, True),  # no results window: closed after voting
+    (WINDOWS[:4] + [PhaseWindow(Phase.RESULTS, T0 + 80 * DAY, None)], 77 * DAY, None, True),  # in a gap
+    (WINDOWS, 30 * DAY, Phase.RESULTS, True),  # a coordinator published the results early
+    (WINDOWS, 100 * DAY, Phase.VOTING, False),  # a coordinator kept the vote open
+    (WINDOWS[:3], 200 * DAY, None, True),  # no voting window at all, consultation closed
+    (WINDOWS[:3] + [PhaseWindow(Phase.VOTING, T0 + 60 * DAY, None)], 300 * DAY, None, False),  # open-ended
+])
+def test_voting_over(windows, offset, override, over):
+    assert voting_over(windows, T0 + offset, override) is over
