@@ -95,12 +95,12 @@ DISCUSSIONS: dict[str, tuple[DemoComment, ...]] = {
     "Radansuun bussikatos": (
         DemoComment(JUSSI, "Radansuun kyläyhdistys tukee tätä. Laskimme viime viikolla: aamulla pysäkillä odotti "
                            "23 ihmistä, joista 14 koululaisia.", 8, "for",
-                    replies=(DemoComment(AINO, "Kiitos laskennasta, lisään luvut ehdotukseen.", 10),)),
+                    replies=(DemoComment(AINO, "Kiitos laskennasta, lisään luvut aloitteeseen.", 10),)),
         DemoComment(RAIJA, "Katokseen kannattaa laittaa heijastava pysäkkimerkki. Sitikkalassa se on auttanut: "
                            "autoilijat näkevät odottajat ajoissa.", 26, "neutral"),
         DemoComment(NICKNAME[0], "Katokset ovat rahan haaskausta, odottakoot autossa kuten kaikki muutkin. Taas "
                                  "näitä Radansuun valittajia.", 31, "against",
-                    reports=((JUSSI, "Halventaa Radansuun asukkaita eikä kommentoi itse ehdotusta."),)),
+                    reports=((JUSSI, "Halventaa Radansuun asukkaita eikä kommentoi itse aloitetta."),)),
     ),
     "Haapakimolan venelaituri": (
         DemoComment(EERO, "Vuolenkoskelta melotaan usein Haapakimolaan asti, ja laituri olisi hyvä taukopaikka.",

@@ -61,33 +61,33 @@ CONSULTATIONS = [
         "Kirkonkylän rannan kehittäminen", "Kirkonkylä", Phase.INFORMATION,
         "Kunta suunnittelee Kirkonkylän rannan ja torin uudistamista yhdessä kyläläisten kanssa.\n\n"
         "**Tiedotusvaihe:** tutustu lähtötietoihin ja kerro kommenteissa, mitä rannalta nyt puuttuu. "
-        "Ehdotuksia voi jättää, kun ehdotusvaihe alkaa.\n\n"
+        "Aloitteita voi jättää, kun aloitevaihe alkaa.\n\n"
         "- Suunnittelualue: uimaranta, venevalkama ja tori\n"
         "- Alustava budjetti: 60 000 €\n"
-        "- Asukastilaisuus Kirkonkylän kylätalolla ehdotusvaiheen alussa"),
+        "- Asukastilaisuus Kirkonkylän kylätalolla aloitevaiheen alussa"),
     DemoConsultation(
         "Kylien investointiraha 2027", None, Phase.PROPOSALS,
         "Iitin kunta varaa vuodelle 2027 **120 000 euroa** kylien pieniin investointeihin. "
         "Asukkaat ja yhdistykset voivat ehdottaa, mihin raha käytetään.\n\n"
-        "Hyvä ehdotus\n\n"
+        "Hyvä aloite\n\n"
         "- hyödyttää monia kyläläisiä,\n"
         "- on toteutettavissa vuoden 2027 aikana ja\n"
         "- maksaa enintään 40 000 euroa.\n\n"
-        "Kunta arvioi ehdotukset arviointivaiheessa. Yhdistysten edustajat äänestävät toteutettavista "
+        "Kunta arvioi aloitteet arviointivaiheessa. Yhdistysten edustajat äänestävät toteutettavista "
         "hankkeista äänestysvaiheessa."),
     DemoConsultation(
         "Kymijoen rantojen virkistyskäyttö 2027", None, Phase.REVIEW,
-        "Miten Kymijoen rannat saataisiin paremmin kaikkien käyttöön? Ehdotusvaihe on päättynyt, "
-        "ja kunta arvioi nyt ehdotukset yhdessä kylien kanssa. Kunta vastaa aloitteisiin 30 päivässä.",
+        "Miten Kymijoen rannat saataisiin paremmin kaikkien käyttöön? Aloitevaihe on päättynyt, "
+        "ja kunta arvioi nyt aloitteet yhdessä kylien kanssa. Kunta vastaa aloitteisiin 30 päivässä.",
         answer_days=30),
     DemoConsultation(
         "Kausalan keskustan kohennus 2027", "Kausala", Phase.VOTING,
         "Kausalan keskustan pieniin parannuksiin on varattu 30 000 euroa. Arvioinnin läpäisseistä "
-        "ehdotuksista äänestetään nyt."),
+        "aloitteista äänestetään nyt."),
     DemoConsultation(
         "Kyläteiden valaistus 2026", None, Phase.RESULTS,
         "Kyläteiden valaistuksen parantamiseen varattiin 80 000 euroa. Tulokset ja kunnan vastaukset "
-        "ehdotuksiin on julkaistu alla."),
+        "aloitteisiin on julkaistu alla."),
     DemoConsultation(
         "Osallistuva budjetointi 2026", None, Phase.CLOSED,
         "Iitin ensimmäinen osallistuva budjetointi, jossa jaettiin **100 000 euroa**. "
@@ -204,7 +204,7 @@ PROPOSALS = [
         "Kymijoen melontareitti on hieno, mutta rantautumispaikkoja ei ole merkitty. Ehdotamme opasteita "
         "viidelle rantautumispaikalle ja reittikarttaa nettiin.",
         states=(ProposalState.UNDER_REVIEW,),
-        answer="Kiitos ehdotuksesta. Tekninen toimi selvittää rantautumispaikkojen maanomistajat ennen "
+        answer="Kiitos aloitteesta. Tekninen toimi selvittää rantautumispaikkojen maanomistajat ennen "
                "päätöstä. Vastaus täydentyy arviointivaiheen lopussa.",
         supporters=(PEKKA, EERO, ANNELI)),
     DemoProposal(
@@ -222,22 +222,22 @@ PROPOSALS = [
         "village_facilities", "8000", "Kausalan tori",
         "Torille kuusi penkkiä ja neljä isoa istutusallasta, joita kyläyhdistys hoitaa kesäisin.",
         states=(ProposalState.UNDER_REVIEW, ProposalState.ACCEPTED),
-        answer="Ehdotus on toteutettavissa ja mahtuu budjettiin. Se on mukana äänestyksessä.",
+        answer="Aloite on toteutettavissa ja mahtuu budjettiin. Se on mukana äänestyksessä.",
         supporters=(A, VILLE, SIRPA, EERO, RAIJA, TUULA)),
     DemoProposal(
         KAUSALA, "Asemanseudun pyöräkatos", A, None, "Kausala", "roads_and_lighting", "14000",
         "Kausalan rautatieasema",
         "Junalla Kouvolaan ja Lahteen kulkevat tarvitsevat katetun ja lukittavan pyöräpaikan asemalle.",
         states=(ProposalState.UNDER_REVIEW, ProposalState.ACCEPTED),
-        answer="Väylävirasto on antanut luvan katoksen sijoittamiselle. Ehdotus on mukana äänestyksessä.",
+        answer="Väylävirasto on antanut luvan katoksen sijoittamiselle. Aloite on mukana äänestyksessä.",
         supporters=(MATTI, VILLE, JUSSI)),
     DemoProposal(
         KAUSALA, "Kirjaston edustan valaistus", VILLE, None, "Kausala", "roads_and_lighting", "9000",
         "Kausalan kirjasto",
         "Kirjaston edusta on talvella pimeä. Ehdotan lisää valaisimia.",
         states=(ProposalState.UNDER_REVIEW, ProposalState.REJECTED),
-        answer="Kirjaston pihan valaistus uusitaan jo kunnan vuoden 2027 talousarviossa, joten ehdotus ei "
-               "tarvitse tämän kuulemisen rahaa. Kiitos ehdotuksesta!",
+        answer="Kirjaston pihan valaistus uusitaan jo kunnan vuoden 2027 talousarviossa, joten aloite ei "
+               "tarvitse tämän kuulemisen rahaa. Kiitos aloitteesta!",
         supporters=(MATTI,)),
     # Results phase
     DemoProposal(
@@ -260,7 +260,7 @@ PROPOSALS = [
         "Rantatie on pimeä ja kapea. Ehdotan valaistusta koko matkalle.",
         states=(ProposalState.REJECTED,),
         answer="Rantatie on ELY-keskuksen hallinnoima maantie, joten kunta ei voi valaista sitä. "
-               "Kunta on välittänyt ehdotuksen ELY-keskukselle.",
+               "Kunta on välittänyt aloitteen ELY-keskukselle.",
         notes={ProposalState.REJECTED: "Maantie ei ole kunnan hallinnassa."},
         supporters=(KARI, HEIKKI)),
     # Closed
