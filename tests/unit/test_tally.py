@@ -452,3 +452,79 @@ def test_water_filling_price_equals_the_sorted_loop(classes, cost):
         left -= money * weight
         points -= weight
     assert found[:2] == (left, points) and found[2] == sum(m * w for m, w in classes)
+
+
+@settings(SETTINGS, max_examples=80)
+@given(election=elections(max_projects=6, max_voters=10, max_cost=60, max_budget=200),
+       steps=st.lists(st.integers(0, 12), min_size=2, max_size=6))
+def test_a_run_replaying_a_run_at_a_higher_budget_is_the_same_run(election, steps):
+    # mes-completed runs the increments of a block from the highest down, each replaying the winners of
+    # the run above for as long as a certificate holds: the result must be exactly the plain run, also
+    # when the replayed run was itself a replay.
+    from app.budgets import tally as tally_module
+
+    budget, project_list, ballots = election
+    if not ballots:
+        return
+    e = tally_module._Election(budget, project_list, ballots)
+    engine = tally_module._EqualShares(e)
+    start = e.budget / e.voter_count
+    anchor = None
+    for step in sorted(steps, reverse=True):
+        voter_budget = start + step
+        run = engine.run(voter_budget, anchor=anchor)
+        assert run_outcome(run) == plain_run_outcome(tally_module, (budget, project_list, ballots), voter_budget)
+        anchor = run
+
+
+def test_a_replay_that_breaks_off_goes_on_as_a_plain_run():
+    # Per voter 6, equal shares funds C, D, B, A; per voter 4, C, B, D (D's supporters have less left
+    # after C, so B comes second); per voter 3 and less, fewer projects. A replay of the run at 6 must see
+    # where each lower run leaves it, and from there give the plain run's result.
+    from app.budgets import tally as tally_module
+
+    project_list = projects(A=5, B=2, C=10, D=6)
+    ballots = approval("CD", "C", "AB", "CD", "BD", "C")
+    e = tally_module._Election(30, project_list, ballots)
+    engine = tally_module._EqualShares(e)
+    high = engine.run(Fraction(6))
+    assert [e.ids[q] for q in high.winners] == ["C", "D", "B", "A"]
+    assert [e.ids[q] for q in engine.run(Fraction(4)).winners] == ["C", "B", "D"]
+    for voter_budget in (Fraction(11, 2), Fraction(4), Fraction(3), Fraction(1), Fraction(1, 3)):
+        replayed = engine.run(voter_budget, anchor=high)
+        assert run_outcome(replayed) == plain_run_outcome(tally_module, (30, project_list, ballots), voter_budget)
+
+
+@settings(SETTINGS, max_examples=80)
+@given(election=elections(max_projects=6, max_voters=10, max_cost=60, max_budget=200),
+       low=st.integers(0, 10), length=st.integers(1, 12))
+def test_a_stretch_certified_the_same_is_the_same_at_every_budget_in_it(election, low, length):
+    # mes-completed skips the increments between two runs when _same_in_between certifies them.
+    from app.budgets import tally as tally_module
+
+    budget, project_list, ballots = election
+    if not ballots:
+        return
+    e = tally_module._Election(budget, project_list, ballots)
+    engine = tally_module._EqualShares(e)
+    start = e.budget / e.voter_count
+    low_run, high_run = engine.run(start + low), engine.run(start + low + length)
+    if tally_module._same_in_between(engine, low_run, high_run):
+        for step in range(1, length):
+            assert engine.run(start + low + step).winners == low_run.winners
+
+
+def test_add1_skips_long_stretches_where_nothing_changes():
+    # From 180 per voter on, A and C are funded, and B (2,000 for its two supporters) only from 1,050 per
+    # voter on (one of them paid 100 for A): 870 increments of which only the last changes the outcome.
+    # The loop certifies long stretches instead of running them all, and still ends where the plain loop does.
+    from app.budgets import tally as tally_module
+
+    project_list = projects(A=300, B=2000, C=250)
+    ballots = approval("A", "AB", "B", "C", "AC")
+    e = tally_module._Election(900, project_list, ballots)
+    engine = tally_module._EqualShares(e)
+    run = tally_module._last_fitting_run(e, engine)
+    assert run.voter_budget == Fraction(900, 5) + 869 and [e.ids[q] for q in run.winners] == ["A", "C"]
+    assert engine.runs < 40
+    assert tally(MES_COMPLETED, 900, project_list, ballots).winners == sequential_add1(900, project_list, ballots)
