@@ -18,6 +18,7 @@ def front_page() -> dict:
     association_count = db.session.scalar(
         sa.select(sa.func.count(Association.id)).where(Association.is_active.is_(True)))
     from app.consultations.services import open_consultations, phase_status
+    from app.events.services import coming_events
     from app.meetings.services import meetings_query
     from app.meetings.trail import latest_decisions
     from app.proposals.services import newest_proposals
@@ -29,7 +30,8 @@ def front_page() -> dict:
             "open_consultations": [(c, phase_status(c, now)) for c in consultations],
             "newest_proposals": newest_proposals(),
             "upcoming_meetings": db.session.scalars(meetings_query(None, upcoming=True, now=now).limit(3)).all(),
-            "latest_decisions": latest_decisions(5)}
+            "latest_decisions": latest_decisions(5),
+            "coming_events": coming_events(now, limit=5)}
 
 
 def save_feedback(message: str, page_url: str, name: str, email: str, user_id: int | None) -> AccessibilityFeedback:

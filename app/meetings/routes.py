@@ -2,7 +2,7 @@
 items with their links, statements and decisions, attendance, the printable minutes and amendments."""
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -183,26 +183,16 @@ def index():
 @bp.route("/meetings.ics")
 def calendar_feed():
     """Every meeting as an iCalendar feed, for a phone's or an office's calendar."""
-    from icalendar import Calendar, Event
+    from app.ical import FeedEntry, calendar_response, feed_host
 
-    calendar = Calendar()
-    calendar.add("prodid", "-//Kyläraati//Iitti//FI")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Kyläraati: meetings"))
-    host = request.host.split(":")[0] or "kylaraati"
-    for meeting in services.feed_meetings():
-        event = Event()
-        event.add("uid", f"meeting-{meeting.id}@{host}")
-        event.add("dtstamp", meeting.created_at.replace(tzinfo=timezone.utc))
-        event.add("dtstart", meeting.starts_at.replace(tzinfo=timezone.utc))
-        event.add("dtend", (meeting.ends_at or meeting.starts_at + timedelta(hours=2)).replace(tzinfo=timezone.utc))
-        event.add("summary", " – ".join(part for part in (meeting.body.name, meeting.title) if part))
-        event.add("location", meeting.place or meeting.video_url)
-        event.add("url", url_for("meetings.detail", meeting_id=meeting.id, _external=True))
-        event.add("status", "CONFIRMED")
-        calendar.add_component(event)
-    return Response(calendar.to_ical(), mimetype="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": "inline; filename=meetings.ics"})
+    host = feed_host()
+    entries = [FeedEntry(
+        uid=f"meeting-{meeting.id}@{host}", stamp=meeting.created_at, starts=meeting.starts_at,
+        ends=meeting.ends_at or meeting.starts_at + timedelta(hours=2),
+        summary=" – ".join(part for part in (meeting.body.name, meeting.title) if part),
+        location=meeting.place or meeting.video_url,
+        url=url_for("meetings.detail", meeting_id=meeting.id, _external=True)) for meeting in services.feed_meetings()]
+    return calendar_response(_("Kyläraati: meetings"), entries, "meetings.ics")
 
 
 def _meeting_form(meeting=None, **kwargs) -> MeetingForm:
