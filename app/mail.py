@@ -1,12 +1,21 @@
-"""Sending email: SMTP when MAIL_SERVER is set, the log otherwise, a list in tests."""
+"""Sending one email: SMTP when MAIL_SERVER is set, the log otherwise, a list in tests.
+
+Only the outbox sender (`flask notifications send`, app/notifications/services.deliver) calls this;
+everything else puts its email into the outbox (app/notify.py, app/notifications/services.enqueue_email).
+"""
 import smtplib
 from email.message import EmailMessage
+from email.policy import default as default_policy
 
 from flask import current_app
 
 
-def send_email(to: str | list[str], subject: str, body: str) -> None:
-    """Send a plain-text email; never raises, a failure is logged."""
+class MailError(RuntimeError):
+    """Sending failed; the outbox keeps the email and retries it later."""
+
+
+def send_email(to: str | list[str], subject: str, body: str, headers: dict | None = None) -> None:
+    """Send a plain-text email with optional extra headers; raises MailError when it cannot be sent."""
     recipients = [to] if isinstance(to, str) else list(to)
     recipients = [r for r in recipients if r]
     if not recipients:
@@ -16,9 +25,16 @@ def send_email(to: str | list[str], subject: str, body: str) -> None:
     message["From"] = app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = ", ".join(recipients)
     message["Subject"] = subject
-    message.set_content(body)
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body, cte="quoted-printable")
+    # Long headers (the List-Unsubscribe link) are written as one plain line, not folded into encoded words.
+    message.policy = default_policy.clone(max_line_length=998)
 
     if app.testing:
+        failure = app.config.get("MAIL_TEST_FAILURE")  # tests make sending fail with this message
+        if failure:
+            raise MailError(failure)
         app.extensions.setdefault("mail_outbox", []).append(message)
         return
     if not app.config.get("MAIL_SERVER"):
@@ -32,5 +48,5 @@ def send_email(to: str | list[str], subject: str, body: str) -> None:
             if app.config.get("MAIL_USERNAME"):
                 smtp.login(app.config["MAIL_USERNAME"], app.config["MAIL_PASSWORD"])
             smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        app.logger.exception("Sending email to %s failed", recipients)
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailError(f"{type(error).__name__}: {error}") from error

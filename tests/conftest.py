@@ -86,10 +86,61 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def sent_mail(app=None, now=None) -> list:
+    """Run the email sender as the timer would (`flask notifications send`: vote notices, due notification
+    emails and digests, then the outbox) and return every email sent during the test."""
+    from flask import current_app
+
+    from app.notifications.services import send_all
+
+    app = app or current_app._get_current_object()
+    send_all(now=now)
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+class SentMail:
+    """The `outbox` fixture: reading it first runs the sender, since requests only queue emails."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def _mail(self) -> list:
+        return sent_mail(self.app)
+
+    def __len__(self):
+        return len(self._mail())
+
+    def __iter__(self):
+        return iter(list(self._mail()))
+
+    def __getitem__(self, index):
+        return self._mail()[index]
+
+    def __eq__(self, other):
+        return self._mail() == other
+
+    def __bool__(self):
+        return bool(self._mail())
+
+    def __repr__(self):
+        return repr(self._mail())
+
+
 @pytest.fixture
 def outbox(app):
-    """Emails sent during the test."""
-    return app.extensions.setdefault("mail_outbox", [])
+    """Emails sent during the test (reading it runs the sender first)."""
+    return SentMail(app)
+
+
+def immediate_emails(*users) -> None:
+    """Have these people's notification emails sent at once instead of in the default weekly digest."""
+    from app.notifications.models import NotificationSettings
+
+    for user in users:
+        settings = db.session.get(NotificationSettings, user.id) or NotificationSettings(user_id=user.id)
+        settings.frequency = "immediate"
+        db.session.add(settings)
+    db.session.commit()
 
 
 def csrf_token(client, path: str = "/") -> str:

@@ -25,7 +25,8 @@ from app.directory.services import DirectoryError
 from app.extensions import db
 from app.main.models import AccessibilityFeedback
 from app.moderation import services as moderation
-from app.notify import email_user
+from app.notifications.rules import Kind
+from app.notifications.services import notify
 
 DIRECTORY_ERRORS = {
     "village_name_taken": lambda: _("A village with this name already exists."),
@@ -61,7 +62,7 @@ def representations():
           methods=["POST"])
 @requires(Action.REVIEW_REPRESENTATIONS)
 def decide_representation(representation_id, decision):
-    """Approve, reject or revoke a mandate; the person gets an email."""
+    """Approve, reject or revoke a mandate; the person is notified."""
     representation = db.get_or_404(Representation, representation_id)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -76,12 +77,11 @@ def decide_representation(representation_id, decision):
     except DirectoryError as error:
         flash(DIRECTORY_ERRORS[error.code](), "error")
         return redirect(url_for("admin.representations"))
-    email_user(representation.user, "email/representation_decided.txt",
-               subject=lambda: _("Kyläraati: your representation of %(name)s",
-                                 name=representation.association.name),
-               representation=representation, decision=decision,
-               link=url_for("directory.association", association_id=representation.association_id,
-                            _external=True))
+    notify([representation.user], Kind.REPRESENTATION_DECIDED,
+           url=url_for("directory.association", association_id=representation.association_id),
+           params={"association": representation.association.name, "decision": decision,
+                   "reason": representation.decision_reason or "",
+                   "association_id": representation.association_id})
     messages = {
         "approve": _("%(person)s now represents %(association)s."),
         "reject": _("The request of %(person)s for %(association)s was rejected."),

@@ -1,7 +1,6 @@
 """Sign in, sign out, register, password change and reset."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import force_locale
 from flask_login import confirm_login, current_user, fresh_login_required, login_required, login_user, logout_user
 
 from app.auth import bp, services
@@ -15,7 +14,7 @@ from app.auth.forms import (
 )
 from app.auth.services import AccountError
 from app.i18n import LANGUAGE_COOKIE
-from app.mail import send_email
+from app.notify import email_user
 from app.security import safe_next
 
 TOKEN_MESSAGES = {
@@ -172,9 +171,9 @@ def forgot_password():
 def send_reset_email(user, token: str) -> None:
     link = url_for("auth.reset_password", token=token, _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    with force_locale(user.language):
-        send_email(user.email, _("Kyläraati: choose a new password"),
-                   render_template("email/reset_password.txt", user=user, link=link, minutes=minutes))
+    # Through the outbox, sent by the next run of `flask notifications send` (never inside this request).
+    email_user(user, "email/reset_password.txt", subject=lambda: _("Kyläraati: choose a new password"),
+               link=link, minutes=minutes)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

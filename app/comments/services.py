@@ -134,7 +134,23 @@ def post_comment(author: User, target: Target, body: str, stance: str | None = N
     db.session.add(comment)
     db.session.commit()
     throttle.fail(THROTTLE_NAMESPACE, f"user:{author.id}")  # counts comments, not failures
+    if parent is not None and parent.author_id != author.id:
+        _notify_reply(author, parent, comment, target)
     return comment
+
+
+def _notify_reply(author: User, parent: Comment, reply: Comment, target: Target) -> None:
+    """Tell the parent comment's author about the reply (not on a hidden proposal: its title stays put)."""
+    from app.comments.routes import comment_page
+    from app.notifications.rules import Kind
+    from app.notifications.services import notify
+
+    if isinstance(target, Proposal) and target.hidden_at is not None:
+        return
+    excerpt = reply.body if len(reply.body) <= 300 else reply.body[:299] + "…"
+    notify([parent.author_id], Kind.COMMENT_REPLY, url=comment_page(reply),
+           params={"person": author.display_name, "target": target.title, "excerpt": excerpt,
+                   "comment_id": reply.id})
 
 
 def edit_refusal(comment: Comment, user: User, now: datetime) -> tuple[str, object] | None:

@@ -7,8 +7,7 @@ from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp, services
 from app.main.forms import FeedbackForm, LanguageForm
-from app.mail import send_email
-from app.notify import notify_coordinators
+from app.notify import email_address, notify_coordinators
 from app.security import safe_next
 
 
@@ -50,8 +49,8 @@ def accessibility():
             notify_coordinators("email/accessibility_feedback.txt",
                                 subject=lambda: _("Kyläraati: accessibility feedback"), feedback=feedback)
             if current_app.config.get("FEEDBACK_EMAIL"):
-                send_email(current_app.config["FEEDBACK_EMAIL"], "Kyläraati: accessibility feedback",
-                           render_template("email/accessibility_feedback.txt", user=None, feedback=feedback))
+                email_address(current_app.config["FEEDBACK_EMAIL"], "Kyläraati: accessibility feedback",
+                              render_template("email/accessibility_feedback.txt", user=None, feedback=feedback))
         flash(_("Thank you for your feedback. It has been sent to the municipality's coordinators."), "success")
         return redirect(url_for("main.accessibility"))
     return render_template("main/accessibility.html", form=form)

@@ -1,0 +1,6 @@
+"""The notification centre: in-app notifications, their preferences and the email outbox."""
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from app.notifications import routes  # noqa: E402,F401
