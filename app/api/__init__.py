@@ -1,0 +1,6 @@
+"""The open-data read API (/api/v1/), its OpenAPI document, the /api page and the downloads."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from app.api import core, exports, openapi, routes  # noqa: E402,F401
