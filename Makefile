@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations vendor db demo extract-messages serve-production bench clean
+.PHONY: run test install install-dev translations vendor db demo extract-messages serve-production backup bench clean
 
 run: install translations vendor db demo
 	@echo "Kyläraati is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
@@ -56,7 +56,11 @@ extract-messages: install
 
 serve-production: install translations vendor
 	FLASK_CONFIG=production $(FLASK) db upgrade
-	FLASK_CONFIG=production $(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
+	FLASK_CONFIG=production GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py wsgi:app
+
+# A copy of the database into BACKUP_DIR (default instance/backups); see "Backups and restore" in the README.
+backup: install
+	$(FLASK) backup
 
 bench: install-dev
 	$(BIN)/python bench/tally.py

@@ -39,6 +39,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5/minute")
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")  # open-data API requests per address
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     # Comments per account (against spam); accounts younger than NEW_ACCOUNT_HOURS get the tighter one.
     COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "30/hour")
@@ -62,6 +63,14 @@ class Config:
 
     SECURE_HEADERS_HSTS = False
     PAGE_SIZE = 20
+
+    # How many reverse proxies (nginx: 1) stand in front of the app and set X-Forwarded-For/-Proto/-Host.
+    # 0 trusts no such header; set it exactly, or clients can forge their address past the login limits.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Where `flask backup` writes (default: instance/backups).
+    BACKUP_DIR = os.environ.get("BACKUP_DIR")
+    # Production refuses to start without a SECRET_KEY of its own (see create_app).
+    REQUIRE_SECRET_KEY = False
 
 
 class DevelopmentConfig(Config):
@@ -92,6 +101,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     SECURE_HEADERS_HSTS = True
+    REQUIRE_SECRET_KEY = True
 
 
 CONFIGS = {

@@ -1,0 +1,6 @@
+"""Operations: the health check (`/healthz`) and `flask backup` / `flask restore`."""
+from flask import Blueprint
+
+bp = Blueprint("ops", __name__)
+
+from app.ops import routes  # noqa: E402,F401
