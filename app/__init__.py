@@ -19,6 +19,8 @@ def create_app(config: str | type | None = None) -> Flask:
         config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "development")]
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("REQUIRE_SECRET_KEY"):
+        _check_secret_key(app.config.get("SECRET_KEY"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -32,7 +34,28 @@ def create_app(config: str | type | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_context(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx: the client's address (login limits), scheme (secure links) and host from its headers.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
+
+
+# Keys that appear in examples and tests: a production site signing with one of them has no secret.
+KNOWN_SECRET_KEYS = {"test-secret-key", "change-me", "changeme", "secret", "dev", "development",
+                     "replace-with-a-long-random-string"}
+
+
+def _check_secret_key(key: str | None) -> None:
+    """Refuse to start production without SECRET_KEY, with a published one, or with a short one."""
+    if not key:
+        raise RuntimeError("SECRET_KEY is not set: production needs its own key, e.g. "
+                           "`python3 -c 'import secrets; print(secrets.token_hex(32))'` into /etc/kylaraati/env")
+    if key in KNOWN_SECRET_KEYS or len(key) < 32:
+        raise RuntimeError("SECRET_KEY is a published example value or shorter than 32 characters: "
+                           "set a long random one (python3 -c 'import secrets; print(secrets.token_hex(32))')")
 
 
 def _instance_secret_key(app: Flask) -> str:
@@ -54,6 +77,11 @@ def _normalise_database_url(app: Flask) -> None:
     if uri.startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif uri.startswith("postgresql"):
+        # An unreachable server fails a request (and /healthz) in seconds, well within gunicorn's timeout.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options.setdefault("connect_args", {"connect_timeout": 10})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
@@ -121,14 +149,18 @@ def _enable_sqlite_pragmas(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.budgets import bp as budgets_bp
     from app.comments import bp as comments_bp
     from app.consultations import bp as consultations_bp
     from app.directory import bp as directory_bp
+    from app.events import bp as events_bp
     from app.main import bp as main_bp
     from app.meetings import bp as meetings_bp
     from app.moderation import bp as moderation_bp
+    from app.notifications import bp as notifications_bp
+    from app.ops import bp as ops_bp
     from app.proposals import bp as proposals_bp
     from app.review import bp as review_bp
 
@@ -143,7 +175,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(budgets_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(ops_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -163,6 +199,10 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         if code == 500:
             db.session.rollback()
+        from app.api.problems import is_api_request, problem_for_http_error
+
+        if is_api_request():  # the JSON API answers every error, routing ones too, as problem+json
+            return problem_for_http_error(error)
         return render_template("error.html", code=code, message=messages.get(code, messages[500])), code
 
     for code in messages:
@@ -178,11 +218,15 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.budgets import cli as budgets_cli
     from app.cli import register
+    from app.notifications import cli as notifications_cli
+    from app.ops import cli as ops_cli
     from app.review import cli as review_cli
 
     register(app)
+    notifications_cli.register(app)
     budgets_cli.register(app)
     review_cli.register(app)
+    ops_cli.register(app)
 
 
 def register_template_context(app: Flask) -> None:

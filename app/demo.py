@@ -154,6 +154,12 @@ def seed() -> list[tuple[str, str]]:
     from app.comments.demo import seed_agenda_comments  # here: on an item of the planned meeting above
 
     seed_agenda_comments()
+    from app.events.demo import seed_events  # here: after the associations and people above
+
+    seed_events()
+    from app.notifications.demo import seed_notifications  # here: made of the proposals, comments and budgets above
+
+    seed_notifications()
     return logins
 
 

@@ -12,3 +12,7 @@ from app.budgets.models import (  # noqa: F401
 from app.meetings.models import (  # noqa: F401
     AgendaItem, AgendaLink, Amendment, Attendance, Body, BodyMember, Meeting, RollCallVote, Statement,
 )
+from app.notifications.models import (  # noqa: F401
+    BudgetVoteNotice, EmailOutbox, Notification, NotificationPreference, NotificationSettings,
+)
+from app.events.models import Event, EventCoOrganiser, EventImage, TaskSignup, VolunteerTask  # noqa: F401

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditLog
 from app.directory.models import Association, Representation, RepresentationStatus
 from app.extensions import db
-from tests.conftest import count_queries, login, post_form
+from tests.conftest import count_queries, immediate_emails, login, post_form
 
 
 def representations():
@@ -145,6 +145,7 @@ def decide(client, representation_id, decision, reason=""):
 def test_coordinator_approves_and_the_person_is_told(login_as, make_association, outbox):
     association = make_association()
     resident, person = login_as("resident")
+    immediate_emails(person)  # the decision is a notification: emailed at once, not in the weekly digest
     ask(resident, association)
     coordinator, boss = login_as("coordinator")
     (pending,) = representations()
@@ -161,6 +162,7 @@ def test_coordinator_approves_and_the_person_is_told(login_as, make_association,
 def test_reject_needs_a_reason_and_decisions_happen_once(login_as, make_association, outbox):
     association = make_association()
     resident, person = login_as("resident")
+    immediate_emails(person)
     ask(resident, association)
     coordinator, _ = login_as("coordinator")
     (pending,) = representations()
@@ -179,6 +181,7 @@ def test_reject_needs_a_reason_and_decisions_happen_once(login_as, make_associat
 def test_revoke_ends_the_mandate(client, login_as, make_association, make_user, outbox):
     association = make_association()
     person = make_user("representative", association=association)
+    immediate_emails(person)
     coordinator, _ = login_as("coordinator")
     (mandate,) = representations()
     decide(coordinator, mandate.id, "revoke", "")

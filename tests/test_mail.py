@@ -1,7 +1,9 @@
 """Email goes through SMTP when MAIL_SERVER is set, to the log otherwise."""
 import logging
 
-from app.mail import send_email
+import pytest
+
+from app.mail import MailError, send_email
 
 
 class FakeSMTP:
@@ -46,12 +48,22 @@ def test_without_mail_server_the_email_goes_to_the_log(app, caplog):
     assert "https://example.fi/x" in caplog.text
 
 
-def test_smtp_failure_is_logged_not_raised(app, monkeypatch, caplog):
+def test_smtp_failure_raises_mail_error_for_the_outbox_to_retry(app, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("connection refused")
 
     monkeypatch.setattr("smtplib.SMTP", refuse)
     app.testing = False
     app.config["MAIL_SERVER"] = "smtp.iitti.fi"
-    send_email("aino@example.fi", "Aihe", "Viesti")
-    assert "Sending email" in caplog.text
+    with pytest.raises(MailError, match="connection refused"):
+        send_email("aino@example.fi", "Aihe", "Viesti")
+
+
+def test_extra_headers_are_sent_unfolded(app, monkeypatch):
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    app.testing = False
+    app.config.update(MAIL_SERVER="smtp.iitti.fi")
+    link = "<https://kylaraati.iitti.fi/notifications/unsubscribe/" + "x" * 80 + ">"
+    send_email("aino@example.fi", "Aihe", "Viesti", headers={"List-Unsubscribe": link})
+    _smtp, message = FakeSMTP.sent[-1]
+    assert f"List-Unsubscribe: {link}\n" in message.as_string()

@@ -23,7 +23,7 @@ from app.meetings.models import (
 from app.meetings.rules import MeetingStatus
 from app.proposals.models import Follow, Proposal, ProposalStateChange
 from app.timeutil import utcnow
-from tests.conftest import count_queries, post_form
+from tests.conftest import count_queries, immediate_emails, post_form
 from tests.meeting_helpers import DAY, make_body, make_meeting  # noqa: F401
 from tests.proposal_helpers import add_proposal, english, make_consultation, rows, text, then  # noqa: F401
 
@@ -305,6 +305,7 @@ def test_roll_call_with_a_recused_member_and_the_decision(english, make_meeting)
 def test_decision_moves_a_linked_proposal_through_the_state_machine(english, make_meeting, add_proposal, outbox,
                                                                       make_user):
     follower = make_user("resident")
+    immediate_emails(follower)
     proposal = add_proposal(title="Radansuun bussikatos")
     db.session.add(Follow(user_id=follower.id, proposal_id=proposal.id))
     db.session.commit()

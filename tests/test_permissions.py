@@ -24,6 +24,7 @@ ROUTES = [
     ("GET", "/associations/{association}/represent", SIGNED_IN),
     ("GET", "/accessibility", ANYONE),
     ("GET", "/privacy", ANYONE),
+    ("GET", "/healthz", ANYONE),
     ("GET", "/login", ANYONE),
     ("GET", "/register", ANYONE),
     ("GET", "/password/forgot", ANYONE),
@@ -166,8 +167,80 @@ ROUTES += [
     ("POST", "/moderation/comment/{agenda_comment}/hide", COORDINATOR),
 ]
 
+# events ({event} is published by {association} with the volunteer task {task} and a pending invitation
+# {invitation} to another association; {draft_event} is a draft of {association}; the representative role
+# represents an association of its own, so it may publish but manages neither)
+ROUTES += [
+    ("GET", "/events", ANYONE),
+    ("GET", "/events/month", ANYONE),
+    ("GET", "/events.ics", ANYONE),
+    ("GET", "/villages/{village}/events.ics", ANYONE),
+    ("GET", "/associations/{association}/events.ics", ANYONE),
+    ("GET", "/events/{event}", ANYONE),
+    ("GET", "/events/new", ("representative",)),
+    ("POST", "/events/new", ("representative",)),
+    ("GET", "/events/{event}/edit", NOBODY_BY_ROLE),
+    ("POST", "/events/{event}/edit", NOBODY_BY_ROLE),
+    ("GET", "/events/{draft_event}/preview", NOBODY_BY_ROLE),
+    ("POST", "/events/{draft_event}/publish", NOBODY_BY_ROLE),
+    ("POST", "/events/{event}/cancel", COORDINATOR),
+    ("POST", "/events/{event}/hide", COORDINATOR),
+    ("POST", "/events/{event}/unhide", COORDINATOR),
+    ("POST", "/events/{event}/invitations/{invitation}/confirm", NOBODY_BY_ROLE),
+    ("POST", "/events/{event}/invitations/{invitation}/decline", NOBODY_BY_ROLE),
+    ("GET", "/events/{event}/tasks/new", NOBODY_BY_ROLE),
+    ("POST", "/events/{event}/tasks/new", NOBODY_BY_ROLE),
+    ("GET", "/events/{event}/tasks/{task}/edit", NOBODY_BY_ROLE),
+    ("POST", "/events/{event}/tasks/{task}/signup", SIGNED_IN),
+    ("POST", "/events/{event}/tasks/{task}/cancel-signup", SIGNED_IN),
+    ("GET", "/events/{event}/volunteers", NOBODY_BY_ROLE),
+    ("POST", "/events/{event}/volunteers", NOBODY_BY_ROLE),
+    ("GET", "/events/{event}/image", NOBODY_BY_ROLE),
+    ("POST", "/events/{event}/image", NOBODY_BY_ROLE),
+    ("GET", "/events/{event}/images/{event_image}.jpg", ANYONE),
+]
+
+# notifications ({notification} belongs to {user}, not to the signed-in role: marking it is refused with a message)
+ROUTES += [
+    ("GET", "/notifications", SIGNED_IN),
+    ("POST", "/notifications/{notification}/read", SIGNED_IN),
+    ("POST", "/notifications/read-all", SIGNED_IN),
+    ("GET", "/account/notifications", SIGNED_IN),
+    ("POST", "/account/notifications", SIGNED_IN),
+]
+
+# the open-data API (read-only, public) and its human page
+ROUTES += [
+    ("GET", "/api", ANYONE),
+    ("GET", "/api/v1/openapi.json", ANYONE),
+    ("GET", "/api/v1/villages", ANYONE),
+    ("GET", "/api/v1/villages/{village}", ANYONE),
+    ("GET", "/api/v1/associations", ANYONE),
+    ("GET", "/api/v1/associations/{association}", ANYONE),
+    ("GET", "/api/v1/consultations", ANYONE),
+    ("GET", "/api/v1/consultations/{consultation}", ANYONE),
+    ("GET", "/api/v1/proposals", ANYONE),
+    ("GET", "/api/v1/proposals/{proposal}", ANYONE),
+    ("GET", "/api/v1/comments", ANYONE),
+    ("GET", "/api/v1/comments/{comment}", ANYONE),
+    ("GET", "/api/v1/exports/proposals.csv", ANYONE),
+    ("GET", "/api/v1/exports/proposals.json", ANYONE),
+    ("GET", "/api/v1/exports/comments.csv", ANYONE),
+    ("GET", "/api/v1/exports/comments.json", ANYONE),
+    ("GET", "/api/v1/budgets", ANYONE),
+    ("GET", "/api/v1/budgets/{budget}", ANYONE),
+    ("GET", "/api/v1/budgets/{closed_budget}/results", ANYONE),
+    ("GET", "/api/v1/meetings", ANYONE),
+    ("GET", "/api/v1/meetings/{meeting}", ANYONE),
+    ("GET", "/api/v1/exports/meetings.csv", ANYONE),
+    ("GET", "/api/v1/exports/decisions.csv", ANYONE),
+    ("GET", "/api/v1/events", ANYONE),
+    ("GET", "/api/v1/events/{event}", ANYONE),
+]
+
 # Routes reachable by anyone whose answer depends on a token or only redirects.
-UNCLASSIFIED_OK = {"/static/<path:filename>", "/password/reset/<token>", "/language/<code>"}
+UNCLASSIFIED_OK = {"/static/<path:filename>", "/password/reset/<token>", "/language/<code>",
+                   "/notifications/unsubscribe/<token>"}
 
 
 def test_every_route_is_classified(app):
@@ -246,15 +319,34 @@ def objects(app, make_user, make_association):
     db.session.add_all([planned, item, member, link, statement])
     agenda_comment = Comment(agenda_item=item, author=person, body="Hyvä asia.")  # comments on agenda items
     db.session.add(agenda_comment)
+    from app.notifications.models import Notification
+    notification = Notification(user=person, kind="comment_reply", params={}, url="/")
+    db.session.add(notification)
+    # A published event of the association with a volunteer task and an invitation pending, and a draft.
+    from app.directory.models import Association
+    from app.events.models import Event, EventCoOrganiser, VolunteerTask
+    event = Event(organiser=association, village=association.village, title="Kyläjuhla", place="Kylätalo",
+                  category="village_party", starts_at=utcnow() + timedelta(days=10),
+                  ends_at=utcnow() + timedelta(days=10, hours=3), status="published")
+    task = VolunteerTask(event=event, title="Kahvio", capacity=3)
+    invitation = EventCoOrganiser(event=event, association=Association(name="Kutsuttu seura ry"))
+    draft_event = Event(organiser=association, title="Luonnos", place="Kylätalo", category="market",
+                        starts_at=utcnow() + timedelta(days=12), ends_at=utcnow() + timedelta(days=12, hours=2))
+    from app.events.models import EventImage
+    event_image = EventImage(event=event, data=b"\xff\xd8\xff", content_type="image/jpeg", width=1, height=1,
+                             byte_size=3, alt_text="Kuva")
+    db.session.add_all([event, task, invitation, draft_event, event_image])
     db.session.commit()
-    return {"budget": budget.id, "project": project.id, "closed_budget": closed_budget.id,
+    return {"event": event.id, "task": task.id, "invitation": invitation.id, "draft_event": draft_event.id,
+            "event_image": event_image.id,
+"budget": budget.id, "project": project.id, "closed_budget": closed_budget.id,
             "batch": batch.id, "paper_entry": paper_entry.id,
             "association": association.id, "village": association.village_id,
             "representation": representation.id, "user": person.id,
             "consultation": consultation.id, "proposal": proposal.id, "comment": comment.id,
             "decision": decision.id, "meeting": meeting.id, "planned_meeting": planned.id, "item": item.id,
             "body": meeting.body_id, "member": member.id, "link": link.id,
-            "agenda_comment": agenda_comment.id, "statement": statement.id}
+            "agenda_comment": agenda_comment.id, "statement": statement.id, "notification": notification.id}
 
 
 CASES = [(method, url, role, role in allowed) for method, url, allowed in ROUTES for role in ANYONE]

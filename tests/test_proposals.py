@@ -14,7 +14,7 @@ from app.extensions import db
 from app.proposals import services
 from app.proposals.models import Endorsement, Follow, Support
 from app.timeutil import utcnow
-from tests.conftest import count_queries, post_form
+from tests.conftest import count_queries, immediate_emails, post_form
 from tests.proposal_helpers import (  # noqa: F401  (fixtures)
     DAY,
     PROPOSAL_FORM,
@@ -167,13 +167,14 @@ def test_resident_cannot_submit_for_an_association(english, make_consultation, m
 def test_new_proposal_emails_the_consultations_followers_in_their_language(english, make_consultation, outbox):
     consultation = make_consultation("Kylien investointiraha 2027")
     follower, person = english("resident")
+    immediate_emails(person)  # not in the default weekly digest
     post_form(follower, f"/consultations/{consultation.id}/follow", {"value": "1"})
     author, writer = english("resident")
     post_form(author, f"/consultations/{consultation.id}/follow", {"value": "1"})
     send_proposal(author, consultation)
     assert [m["To"] for m in outbox] == [person.email]  # not to the author
     assert "Kylien investointiraha 2027" in outbox[0]["Subject"]
-    assert "A new proposal has been submitted" in outbox[0].get_content()
+    assert "A new proposal “Radansuun bussikatos” in Kylien investointiraha 2027." in outbox[0].get_content()
     assert f"/proposals/{proposals()[0].id}" in outbox[0].get_content()
 
 
@@ -229,6 +230,7 @@ def test_author_withdraws_and_the_proposal_stays(english, add_proposal, make_use
     client, user = english("resident")
     proposal = add_proposal(author=user)
     follower = make_user()
+    immediate_emails(follower)
     db.session.add(Follow(user_id=follower.id, proposal_id=proposal.id))
     db.session.commit()
     url = f"/proposals/{proposal.id}/withdraw"
@@ -375,6 +377,7 @@ def test_board_moves_the_proposal_and_people_hear_of_it(english, add_proposal, m
     author.language = "en"
     follower = make_user()
     proposal = add_proposal(author=author)
+    immediate_emails(author, follower)
     db.session.add(Follow(user_id=follower.id, proposal_id=proposal.id))
     db.session.commit()
     board, member = english("board_member", name="Leena Lautakunta")
@@ -423,6 +426,7 @@ def test_only_the_board_moves_states_and_answers(english, add_proposal):
 
 def test_official_answer_is_shown_at_the_top_and_sent(english, add_proposal, make_user, outbox):
     author = make_user()
+    immediate_emails(author)
     proposal = add_proposal(author=author)
     board, member = english("board_member", name="Leena Lautakunta")
     url = f"/proposals/{proposal.id}/answer"

@@ -41,6 +41,13 @@ class Action(StrEnum):
     MODERATE = "moderate"
     BLOCK_USERS = "block_users"
     MANAGE_BODIES = "manage_bodies"  # bodies and their members
+    # events (app/events): obj None asks "any association at all?" (to offer the form)
+    PUBLISH_EVENT = "publish_event"  # a current representative of the organising association (obj)
+    MANAGE_EVENT = "manage_event"  # representatives of the event's organiser and confirmed co-organisers
+    CANCEL_EVENT = "cancel_event"  # those who manage the event, and coordinators
+    ANSWER_CO_ORGANISATION = "answer_co_organisation"  # a representative of the invited association (obj)
+    MODERATE_EVENTS = "moderate_events"  # coordinators: hide any event
+    VOLUNTEER = "volunteer"  # anyone signed in signs up for a volunteer task
 
 
 COORDINATOR_ACTIONS = {
@@ -55,6 +62,7 @@ COORDINATOR_ACTIONS = {
     Action.MODERATE,
     Action.BLOCK_USERS,
     Action.MANAGE_BODIES,
+    Action.MODERATE_EVENTS,
 }
 
 # Anyone signed in may do these (phases may still close them: see consultations/phases.py).
@@ -66,6 +74,7 @@ SIGNED_IN_ACTIONS = {
     Action.FOLLOW,
     Action.COMMENT,
     Action.REPORT,
+    Action.VOLUNTEER,
 }
 
 BOARD_ACTIONS = {Action.VIEW_BOARD_TOOLS, Action.ANSWER_PROPOSALS, Action.CHANGE_PROPOSAL_STATE,
@@ -97,7 +106,26 @@ def can(user, action: Action, obj=None, on: date | None = None) -> bool:
         if obj is None or on is None:
             return False
         return any(r.association_id == obj.id for r in user.current_representations(on))
+    if action in (Action.PUBLISH_EVENT, Action.MANAGE_EVENT, Action.CANCEL_EVENT, Action.ANSWER_CO_ORGANISATION):
+        return _can_for_event(user, action, obj, on)
     return False
+
+
+def _can_for_event(user, action: Action, obj, on: date | None) -> bool:
+    """Events are acted on by representatives: of the organiser (obj an Association when publishing), of the
+    organiser or a confirmed co-organiser (obj an Event), of an invited association (obj its invitation)."""
+    if on is None:
+        return False
+    represented = {r.association_id for r in user.current_representations(on)}
+    if action == Action.CANCEL_EVENT and user.is_coordinator:
+        return True
+    if obj is None:
+        return bool(represented)
+    if action == Action.PUBLISH_EVENT:
+        return obj.id in represented
+    if action == Action.ANSWER_CO_ORGANISATION:
+        return obj.association_id in represented
+    return bool(represented & obj.managing_association_ids)
 
 
 def role_names(user, on: date) -> list[str]:

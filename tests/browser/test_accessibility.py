@@ -34,7 +34,8 @@ def test_public_pages_have_no_serious_violations(page, association, make_user):
     make_user("representative", name="Ville Edustaja", association=association)
     pages = [("/", "front-page"), ("/login", "login"), ("/register", "register"),
              ("/associations", "associations"), (f"/associations/{association.id}", "association"),
-             ("/accessibility", "accessibility-statement"), ("/privacy", "privacy-notice")]
+             ("/accessibility", "accessibility-statement"), ("/privacy", "privacy-notice"),
+             ("/api", "open-data-api"), ("/decisions", "decisions")]
     problems = []
     for path, name in pages:
         visit(page, path)

@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.proposals.models import Endorsement, Support
 from tests.browser.test_accessibility import axe_problems, horizontal_overflow, visit
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sent_mail
 from tests.proposal_helpers import add_proposal, make_consultation  # noqa: F401  (fixtures)
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -154,6 +154,10 @@ def test_submit_comment_support_and_official_answer(new_page, scene, make_user, 
     page.goto(proposal_url)
     expect(page.get_by_role("region", name="Official answer")).to_contain_text("Kunta tilaa katoksen")
     expect(page.get_by_text("Hyvä ajatus, bussia odotetaan sateessa.")).to_be_visible()
-    # The author follows their own proposal, so the answer reached them by email.
-    assert any(m["To"] == author.email and "Kunta tilaa katoksen" in m.get_content()
-               for m in live_app.extensions["mail_outbox"])
+    # The author follows their own proposal, so the answer reached them by email (in their weekly digest).
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+    with live_app.app_context():
+        mail = sent_mail(live_app, now=utcnow() + timedelta(days=8))
+    assert any(m["To"] == author.email and "Kunta tilaa katoksen" in m.get_content() for m in mail)
