@@ -477,6 +477,19 @@ def test_a_vote_that_has_not_opened_is_not_announced(app, voting_budget, make_us
     assert notifications() == []
 
 
+def test_a_vote_opened_and_closed_by_a_coordinators_override_is_announced(app, voting_budget, make_user):
+    representative = make_user("representative")
+    budget = voting_budget(opens=timedelta(days=3), closes=timedelta(days=10))
+    budget.consultation.phase_override = "voting"  # opened early by hand
+    db.session.commit()
+    sent_mail()
+    assert [(n.user_id, n.kind) for n in notifications()] == [(representative.id, "vote_opened")]
+    budget.consultation.phase_override = "results"  # closed early by hand, before the window even began
+    db.session.commit()
+    sent_mail()
+    assert [n.kind for n in notifications()] == ["vote_opened", "vote_closed"]
+
+
 # --- the sender command --------------------------------------------------------------------
 
 def test_the_sender_command_needs_a_server_name_and_reports(app, runner, make_user):

@@ -143,17 +143,27 @@ class VoteNotice(StrEnum):
 VOTE_NOTICE_GRACE = timedelta(days=2)
 
 
-def vote_notices_due(opens_at: datetime | None, closes_at: datetime | None, now: datetime,
+def vote_notices_due(is_open: bool, is_over: bool, closes_at: datetime | None, now: datetime,
                      already_sent: Iterable[str]) -> list[VoteNotice]:
     """Which notices of a budget vote are due at `now`, given those already sent (idempotent).
 
-    The opening is announced while the vote is open (late, if the sender was down, but never after it
-    closed), the closing once it has closed (within the grace); a window without a start announces nothing.
+    `is_open` / `is_over` are the vote's state as the ballot box sees it (a coordinator's phase override
+    included); `closes_at` is the end of its voting window, if it has one. The opening is announced while
+    the vote is open (late, if the sender was down, but never after it closed). The closing is announced
+    once it is over, to people who were told it opened, or else only within the grace after the window's
+    end, so a sender started long after a vote (or a vote closed early by hand that nobody heard open)
+    sends no stale news.
     """
     sent = set(already_sent)
     due = []
-    if opens_at is None:
-        return due
+    if VoteNotice.OPENED not in sent and is_open:
+        due.append(VoteNotice.OPENED)
+    if VoteNotice.CLOSED not in sent and is_over and not is_open:
+        told = VoteNotice.OPENED in sent
+        recent = closes_at is not None and timedelta(0) <= now - closes_at <= VOTE_NOTICE_GRACE
+        if told or recent:
+            due.append(VoteNotice.CLOSED)
+    return due
     is_open = opens_at <= now and (closes_at is None or now < closes_at)
     if VoteNotice.OPENED not in sent and is_open:
         due.append(VoteNotice.OPENED)

@@ -290,11 +290,13 @@ def eligible_voters(budget) -> list[User]:
         .distinct().order_by(User.id)))
 
 
-def _voting_window(budget) -> tuple[datetime | None, datetime | None]:
+def _vote_state(budget, now: datetime) -> tuple[bool, bool, datetime | None]:
+    """Is the vote open, is it over (both honour a coordinator's phase override), and when its window ends."""
+    from app.budgets.services import voting_closed, voting_open
     from app.consultations.phases import Phase
 
     window = next((w for w in budget.consultation.windows() if w.phase == Phase.VOTING), None)
-    return (window.starts_at, window.ends_at) if window else (None, None)
+    return voting_open(budget, now), voting_closed(budget, now), window.ends_at if window else None
 
 
 def announce_votes(now: datetime) -> int:
@@ -310,8 +312,8 @@ def announce_votes(now: datetime) -> int:
         sent_by_budget.setdefault(notice.budget_id, set()).add(notice.notice)
     announced = 0
     for budget in db.session.scalars(sa.select(Budget).order_by(Budget.id)).all():
-        opens_at, closes_at = _voting_window(budget)
-        for due in rules.vote_notices_due(opens_at, closes_at, now, sent_by_budget.get(budget.id, ())):
+        is_open, is_over, closes_at = _vote_state(budget, now)
+        for due in rules.vote_notices_due(is_open, is_over, closes_at, now, sent_by_budget.get(budget.id, ())):
             kind = Kind.VOTE_OPENED if due == rules.VoteNotice.OPENED else Kind.VOTE_CLOSED
             url = url_for("budgets.detail", budget_id=budget.id) if due == rules.VoteNotice.OPENED \
                 else url_for("budgets.results", budget_id=budget.id)

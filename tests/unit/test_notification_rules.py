@@ -92,32 +92,50 @@ def test_a_failure_is_retried_until_the_last_attempt_then_given_up():
 
 # --- vote notices ------------------------------------------------------------------------------
 
-OPENS, CLOSES = NOW - timedelta(hours=2), NOW + timedelta(days=14)
+CLOSES = NOW + timedelta(days=14)
+OPEN = {"is_open": True, "is_over": False}
+UPCOMING = {"is_open": False, "is_over": False}
+OVER = {"is_open": False, "is_over": True}
+
+
+def due(state: dict, now: datetime, sent=(), closes_at: datetime | None = CLOSES) -> list[VoteNotice]:
+    return rules.vote_notices_due(state["is_open"], state["is_over"], closes_at, now, sent)
 
 
 def test_a_vote_that_opened_is_announced_once():
-    assert rules.vote_notices_due(OPENS, CLOSES, NOW, []) == [VoteNotice.OPENED]
-    assert rules.vote_notices_due(OPENS, CLOSES, NOW, ["opened"]) == []
+    assert due(OPEN, NOW) == [VoteNotice.OPENED]
+    assert due(OPEN, NOW, ["opened"]) == []
 
 
-def test_nothing_before_the_vote_opens_or_without_a_window():
-    assert rules.vote_notices_due(OPENS, CLOSES, OPENS - timedelta(seconds=1), []) == []
-    assert rules.vote_notices_due(None, None, NOW, []) == []
+def test_nothing_before_the_vote_opens():
+    assert due(UPCOMING, NOW) == []
+    assert due(UPCOMING, NOW, closes_at=None) == []
 
 
 def test_a_closed_vote_is_announced_once_and_its_opening_no_longer():
     after = CLOSES + timedelta(minutes=5)
-    assert rules.vote_notices_due(OPENS, CLOSES, after, []) == [VoteNotice.CLOSED]
-    assert rules.vote_notices_due(OPENS, CLOSES, after, ["opened"]) == [VoteNotice.CLOSED]
-    assert rules.vote_notices_due(OPENS, CLOSES, after, ["opened", "closed"]) == []
+    assert due(OVER, after) == [VoteNotice.CLOSED]
+    assert due(OVER, after, ["opened"]) == [VoteNotice.CLOSED]
+    assert due(OVER, after, ["opened", "closed"]) == []
 
 
 def test_notices_long_overdue_are_not_sent():
-    # The sender was down, or the feature arrived after the vote: no news of a vote that closed long ago.
-    assert rules.vote_notices_due(OPENS, CLOSES, CLOSES + rules.VOTE_NOTICE_GRACE + timedelta(minutes=1), []) == []
+    # The sender was down, or the feature arrived after the vote: no news of a vote that closed long ago...
+    long_after = CLOSES + rules.VOTE_NOTICE_GRACE + timedelta(minutes=1)
+    assert due(OVER, long_after) == []
+    # ... unless the voters were told it opened: then they hear it closed, however late.
+    assert due(OVER, long_after, ["opened"]) == [VoteNotice.CLOSED]
     # An opening is still worth telling late, while people can vote.
-    late_open = OPENS + rules.VOTE_NOTICE_GRACE + timedelta(days=3)
-    assert rules.vote_notices_due(OPENS, CLOSES, late_open, []) == [VoteNotice.OPENED]
+    assert due(OPEN, NOW + rules.VOTE_NOTICE_GRACE + timedelta(days=3)) == [VoteNotice.OPENED]
     # An open-ended vote is announced when it opens and never closes.
-    assert rules.vote_notices_due(OPENS, None, NOW, []) == [VoteNotice.OPENED]
-    assert rules.vote_notices_due(OPENS, None, NOW, ["opened"]) == []
+    assert due(OPEN, NOW, closes_at=None) == [VoteNotice.OPENED]
+    assert due(OPEN, NOW, ["opened"], closes_at=None) == []
+
+
+def test_a_coordinators_override_counts():
+    # Opened by hand before (or without) its window: announced.
+    assert due(OPEN, NOW, closes_at=None) == [VoteNotice.OPENED]
+    # Closed by hand before its window's end: announced to those told it opened, not as stale news to others.
+    assert due(OVER, NOW, ["opened"]) == [VoteNotice.CLOSED]
+    assert due(OVER, NOW) == []
+    assert due(OVER, NOW, ["opened"], closes_at=None) == [VoteNotice.CLOSED]
