@@ -101,6 +101,8 @@ def json_response(payload, last_modified: datetime | None = None) -> Response:
     response = Response(body, mimetype=JSON)
     response.add_etag()
     response.make_conditional(request)  # before Last-Modified is set: only the ETag decides
+    # make_conditional adds a Date header, and so does the server (werkzeug, gunicorn): keep one.
+    response.headers.pop("Date", None)
     if last_modified is not None:
         response.last_modified = _aware(last_modified)
     return response
