@@ -40,6 +40,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5/minute")
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")  # open-data API requests per address
+    # The open data's licence, as the municipality decides it (e.g. "CC BY 4.0"); unset: none is claimed.
+    OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE")
+    OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL")
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     # Comments per account (against spam); accounts younger than NEW_ACCOUNT_HOURS get the tighter one.
     COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "30/hour")

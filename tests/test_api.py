@@ -370,6 +370,18 @@ def test_human_page(app, world, language):
     assert 'href="/api"' in client.get("/").get_data(as_text=True)  # the footer links it on every page
 
 
+def test_no_licence_is_claimed_until_the_municipality_sets_one(app, world):
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    assert "has not yet set a licence" in client.get("/api").get_data(as_text=True)
+    assert "license" not in client.get("/api/v1/openapi.json").get_json()["info"]
+    app.config.update(OPEN_DATA_LICENCE="CC BY 4.0", OPEN_DATA_LICENCE_URL="https://creativecommons.org/licenses/by/4.0/")
+    page = client.get("/api").get_data(as_text=True)
+    assert "under the licence CC BY 4.0" in page and 'href="https://creativecommons.org/licenses/by/4.0/"' in page
+    assert client.get("/api/v1/openapi.json").get_json()["info"]["license"] == {
+        "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
 @pytest.fixture
 def add_many_proposals(app, world, make_user):
     """`n` more public proposals (each with a visible comment if asked) in the world's consultation."""

@@ -129,7 +129,7 @@ def document() -> dict:
                  "description": "Public participation data of Iitti: read-only, no key needed. "
                                 "Lists are in id order and paginate with an opaque cursor. "
                                 "Errors are RFC 9457 problem documents.",
-                 "license": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}},
+                 **_licence()},
         "servers": [{"url": request.host_url.rstrip("/")}],
         "paths": paths,
         "components": {"schemas": components},
@@ -149,3 +149,16 @@ def index():
     return render_template("api/index.html", operations=OPERATIONS,
                            openapi_url=url_for("api.openapi_json", _external=True),
                            base=request.host_url.rstrip("/"))
+
+
+def _licence() -> dict:
+    """The data's licence as the municipality has set it (OPEN_DATA_LICENCE, OPEN_DATA_LICENCE_URL), or none."""
+    from flask import current_app
+
+    name = current_app.config.get("OPEN_DATA_LICENCE")
+    if not name:
+        return {}
+    licence = {"name": name}
+    if current_app.config.get("OPEN_DATA_LICENCE_URL"):
+        licence["url"] = current_app.config["OPEN_DATA_LICENCE_URL"]
+    return {"license": licence}
