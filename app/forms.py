@@ -4,6 +4,19 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+# Ids are 32-bit on PostgreSQL; a larger number in an address is no id (and would overflow SQLite's integer).
+MAX_ID = 2**31 - 1
+
+
+def as_id(text: str | None) -> int | None:
+    """An id typed into an address (?village=3): a positive whole number that can be an id, else None."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
 # A field people never see; bots fill it in. Its presence in a form is checked by
 # `honeypot_filled`, and a filled one is refused without saying why.
 HONEYPOT_FIELD = "website_url"

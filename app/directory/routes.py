@@ -9,6 +9,7 @@ from app.directory.forms import KIND_LABELS, ROLE_LABELS, AssociationFilterForm,
 from app.directory.models import Association, Village
 from app.directory.services import DirectoryError
 from app.extensions import db
+from app.forms import as_id
 from app.notify import notify_coordinators
 from app.timeutil import today
 
@@ -42,7 +43,7 @@ def associations():
     villages = services.all_villages()
     form = AssociationFilterForm(villages, formdata=request.args)
     form.validate()
-    village_id = int(form.village.data) if (form.village.data or "").isdigit() else None
+    village_id = as_id(form.village.data)
     kind = form.kind.data if form.kind.data in KIND_LABELS else ""
     page = db.paginate(
         services.association_query(village_id=village_id, kind=kind, text=form.q.data or ""),

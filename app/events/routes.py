@@ -14,7 +14,7 @@ from app.events.messages import LABELS, error_message
 from app.events.models import Event, VolunteerTask
 from app.events.rules import CoOrganiserStatus, EventCategory, EventError, EventStatus
 from app.extensions import db
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, as_id
 from app.ical import FeedEntry, calendar_response, feed_host
 from app.timeutil import today, utcnow
 
@@ -70,8 +70,8 @@ def _detail_url(event: Event, anchor: str | None = None) -> str:
 
 def _filters() -> services.Filters:
     category = request.args.get("category") or None
-    return services.Filters(village_id=request.args.get("village", type=int) or None,
-                            association_id=request.args.get("association", type=int) or None,
+    return services.Filters(village_id=as_id(request.args.get("village")),
+                            association_id=as_id(request.args.get("association")),
                             category=category if category in set(EventCategory) else None)
 
 

@@ -12,7 +12,7 @@ from app.budgets.models import Budget
 from app.directory.models import Association
 from app.directory.services import association_query
 from app.extensions import db
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, as_id
 from app.meetings import bp, rules, services
 from app.meetings.forms import (
     AmendmentForm,
@@ -172,7 +172,7 @@ def end_member(body_id, member_id):
 def index():
     """Upcoming meetings, then past ones (paginated), optionally of one body."""
     now = utcnow()
-    body_id = request.args.get("body", type=int)
+    body_id = as_id(request.args.get("body"))
     upcoming = list(db.session.scalars(services.meetings_query(body_id, True, now).limit(50)))
     past = db.paginate(services.meetings_query(body_id, False, now), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
