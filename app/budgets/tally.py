@@ -1,9 +1,10 @@
 """Participatory-budgeting tallies: greedy, the Method of Equal Shares, and equal shares with completion.
 
-Pure Python, standard library only: no Flask, no database. Exact arithmetic (`fractions.Fraction`, or
-integers over a common denominator), deterministic. `tally(rule, budget, projects, ballots)` returns the
-winners in selection order and, for every project, a `ProjectExplanation` with the numbers the UI needs
-to explain the result in plain language (this module holds no UI text).
+Pure Python and numpy (numpy only for the certified float fast path of mes-completed, 9-11 below): no
+Flask, no database. Exact arithmetic (`fractions.Fraction`, or integers over a common denominator),
+deterministic. `tally(rule, budget, projects, ballots)` returns the winners in selection order and, for
+every project, a `ProjectExplanation` with the numbers the UI needs to explain the result in plain
+language (this module holds no UI text).
 
 Rules
 -----
@@ -85,14 +86,37 @@ few dozen association ballots. These make it quicker; none changes the result.
    new winner in them, which no voter had before), so the money read at one scale is kept until the
    scale changes: the winner's supporters, read when priced, are not read again when it is funded.
 
-What it costs (bench/tally.py, 2-core development machine): on 50 projects x 20,000 ballots,
-mes-completed takes about 1.6 s of CPU for 108 increments (8-11 times one mes run); on 160 x 90,000,
-about 30 s for 83 increments (17-28 times one mes run; pabutools' naive loop: about 15 minutes). In both,
-certificates rarely skip: the winners' rhos fall with the budget at similar rates, so the rho at lo of a
-round's winner is often above another project's at hi even where every budget between funds the same.
-Nearly every increment therefore gets its run, and the time goes into pricing and funding each run's
-winners over their supporters' patterns (hundreds each, exact integers of hundreds of bits), which 5-8
-do not reduce.
+The float fast path, and why it cannot change a result
+-------------------------------------------------------
+9. The Add1 loop's runs are first tried in numpy float64 (app/budgets/tally_fast.py, whose docstring has
+   the details): voter groups as arrays, each group's money an interval [lo, hi] that provably holds the
+   exact value (every float operation widened by a generous bound on its rounding), each project's rho
+   an interval computed from those (a lower bound from any split into who pays all and who does not, an
+   upper bound checked to cover the cost with margins), and exactly 1 / points, an integer, where nobody
+   has to pay all, so that the frequent exact ties (as many supporters) are broken by the tie-break rank
+   exactly. A decision (affordable or not; which project wins a round, ties included) is taken only when
+   the intervals decide it, and then it is the exact engine's decision; where they do not (a near-tie
+   within rounding, money exactly equal to a share, an exact tie of two capped prices), the float run
+   gives up and that increment is run by the exact engine (1-8). A float run that completes therefore
+   has the exact run's winners in the exact order; the cost of an outcome is summed from the exact costs,
+   so "fits in B" is decided exactly.
+10. The stretch skipping of 6 works on these runs too: a float run records, per round, an upper bound on
+   the winner's (rho, rank) and a lower bound on every other project's; the certificate compares bounds
+   (floats and Fractions, compared exactly in Python), which is sound for the reason given in 6.
+11. The run that is kept is made exact by replaying its winners in the exact engine (7: only the winners
+   are priced, and each must again be below the float run's bound for the others): the explanations'
+   numbers are exact. Should that replay ever disagree (it cannot while the bounds hold), the whole loop
+   is redone in exact arithmetic alone. `mes` alone is still one exact run, and elections with fewer
+   than 3,000 (voter group, project) supporter pairs (where a float run's numpy calls cost more than an
+   exact run) keep the exact loop.
+
+What it costs (bench/tally.py, CPU time on a 2-core development machine): on 50 projects x 20,000
+ballots, mes-completed takes about 0.7 s (before the float path 1.3-1.6 s) for 108 increments, about 5
+times one exact mes run; on 160 x 90,000, about 4-4.5 s (before 25-32 s) for 83 increments, about 3.5
+times one exact mes run (pabutools' naive loop: about half an hour). Nearly every increment gets its float run (tens
+of milliseconds on the city); what remains is mostly the numpy gathers over each priced project's
+supporters, the setup of the election, and the exact replay of the kept run. On the benchmark instances
+and the real Pabulib files every float run certifies.
 """
 from __future__ import annotations
 
@@ -107,6 +131,8 @@ from fractions import Fraction
 from numbers import Rational
 from types import MappingProxyType
 from typing import Iterable, Mapping
+
+from app.budgets.tally_fast import FloatEqualShares, FloatRun
 
 GREEDY = "greedy"
 MES = "mes"
@@ -685,21 +711,67 @@ def _mes_completed(e: _Election) -> tuple[list[int], dict[int, ProjectExplanatio
 
 # The first stretch of Add1 increments that mes-completed tries to skip at once (see _last_fitting_run).
 _STRIDE = 8
+# From how many (voter group, project) supporter pairs on mes-completed tries float runs first (module
+# docstring, 9): below, a run costs less in exact integers than in numpy calls.
+_FAST_PATH_FROM = 3000
 
 
 def _last_fitting_run(e: _Election, engine: _EqualShares) -> _MesRun:
-    """The equal-shares run of the Add1 loop that the completion starts from (see the module docstring)."""
+    """The equal-shares run of the Add1 loop that the completion starts from (see the module docstring).
+
+    The runs of the loop are certified float runs where they can be (app/budgets/tally_fast.py), exact runs
+    where not; the run kept is then made exact by replaying its winners. Should that replay ever disagree,
+    the whole loop is redone in exact arithmetic alone.
+    """
     start = e.budget / e.voter_count
     voted_cost = sum((e.costs[q] for q in range(len(e.ids)) if e.points[q]), _ZERO)
     if voted_cost <= e.budget:
         # The loop would never stop; from this per-voter budget on, one voter could pay for everything.
         return engine.run(start + max(0, math.ceil(voted_cost - start)))
-    run = engine.run(start)
+    if sum(map(len, e.supporters)) < _FAST_PATH_FROM:
+        return _last_fitting_run_exact(e, engine)  # small: exact runs with replays cost less than numpy calls
+    fast = FloatEqualShares(e, engine.rank, engine.neighbours)
+
+    def run_at(increment: int) -> FloatRun:
+        voter_budget = start + increment
+        found = fast.run(voter_budget)
+        return found if found is not None else _exact_record(engine, engine.run(voter_budget))
+
+    kept = _add1_loop(e, run_at, _same_in_between)
+    if kept.exact is not None:
+        return kept.exact
+    m = len(e.ids)
+    # Replay its winners in exact arithmetic: in each round the exact rho of the float run's winner must be
+    # below the float run's lower bound for every other project (its runner-up), as that run certified.
+    anchor = _MesRun(kept.voter_budget, winners=list(kept.winners), bounds=[[None] * m for _ in kept.winners],
+                     runner_up=[None if key is None else (float(key[0]), Fraction(key[0]), key[1])
+                                for key in kept.runner_up])
+    exact = engine.run(kept.voter_budget, anchor=anchor)
+    if exact.winners != kept.winners:  # cannot happen if the certificates hold; exact arithmetic decides
+        return _last_fitting_run_exact(e, _EqualShares(e))
+    return exact
+
+
+def _exact_record(engine: _EqualShares, run: _MesRun) -> FloatRun:
+    """An exact run in the form of a float run's record (its bounds are the exact values)."""
+    rank = engine.rank
+    return FloatRun(run.voter_budget, winners=run.winners, spent=run.spent,
+                    up=[(rho, rank[q]) for rho, q in zip(run.rho, run.winners)],
+                    runner_up=[None if key is None else key[1:] for key in run.runner_up], exact=run)
+
+
+def _add1_loop(e: _Election, run_at, same_in_between):
+    """The Add1 loop over increments 0, 1, 2, ...: the last run whose outcome costs at most the budget.
+
+    `run_at(increment)` runs equal shares there; `same_in_between(low, high)` certifies that every
+    increment between two runs funds the same as both. A stretch of increments is skipped where
+    certified, else split at its middle, recursively, left half first, so the loop returns what the
+    sequential loop returns.
+    """
+    run = run_at(0)
     increment, stride = 0, _STRIDE
     while True:
-        top = engine.run(start + increment + stride)
-        # The increments up to the top, in order: a stretch between two runs is skipped where certified to
-        # fund the same as both, else split at its middle, run by replaying the run above it.
+        top = run_at(increment + stride)
         stretches = [(increment + stride, top)]
         split = False
         while stretches:
@@ -707,9 +779,9 @@ def _last_fitting_run(e: _Election, engine: _EqualShares) -> _MesRun:
             if high_increment - increment == 1:
                 if high.spent > e.budget:
                     return run
-            elif not _same_in_between(engine, run, high):
+            elif not same_in_between(run, high):
                 middle = (increment + high_increment) // 2
-                stretches.append((middle, engine.run(start + middle, anchor=high)))
+                stretches.append((middle, run_at(middle)))
                 split = True
                 continue
             stretches.pop()
@@ -718,23 +790,50 @@ def _last_fitting_run(e: _Election, engine: _EqualShares) -> _MesRun:
         stride = _STRIDE if split else stride * 2
 
 
-def _same_in_between(engine: _EqualShares, low: _MesRun, high: _MesRun) -> bool:
+def _same_in_between(low: FloatRun, high: FloatRun) -> bool:
     """Whether every per-voter budget between those of two runs certainly funds the same as both.
 
     Both fund the same sequence W. With W funded in order, more money per voter leaves every voter at
     least as much and every price at most as high, round after round (module docstring, 5). So in round
-    t, at any budget between, W's t-th project costs at most its rho at the low budget, and every other
-    project still in the running at the high budget at least its lower bound there; one out of the
-    running there is out of it at any lower budget too. If the first is below the second (in the
-    tie-break order) in every round, every budget between funds W in this order, and then nothing more.
+    t, at any budget between, W's t-th project costs at most its rho at the low budget (here: an upper
+    bound on it), and every other project still in the running at the high budget at least its lower
+    bound there; one out of the running there is out of it at any lower budget too. If the first is below
+    the second (in the tie-break order) in every round, every budget between funds W in this order, and
+    then nothing more. (Bounds are floats or Fractions, compared exactly.)
     """
     if low.winners != high.winners:
         return False
-    rank = engine.rank
-    for rho, q, runner_up in zip(low.rho, low.winners, high.runner_up):
-        if runner_up is not None and not runner_up > (float(rho), rho, rank[q]):
+    for up, runner_up in zip(low.up, high.runner_up):
+        if runner_up is not None and not up < runner_up:
             return False
     return True
+
+
+def _last_fitting_run_exact(e: _Election, engine: _EqualShares) -> _MesRun:
+    """The Add1 loop in exact arithmetic alone, with replays of the run above (module docstring, 7)."""
+    start = e.budget / e.voter_count
+    voted_cost = sum((e.costs[q] for q in range(len(e.ids)) if e.points[q]), _ZERO)
+    if voted_cost <= e.budget:
+        return engine.run(start + max(0, math.ceil(voted_cost - start)))
+    run = engine.run(start)
+    increment, stride = 0, _STRIDE
+    while True:
+        top = engine.run(start + increment + stride)
+        stretches = [(increment + stride, top)]
+        split = False
+        while stretches:
+            high_increment, high = stretches[-1]
+            if high_increment - increment == 1:
+                if high.spent > e.budget:
+                    return run
+            elif not _same_in_between(_exact_record(engine, run), _exact_record(engine, high)):
+                middle = (increment + high_increment) // 2
+                stretches.append((middle, engine.run(start + middle, anchor=high)))
+                split = True
+                continue
+            stretches.pop()
+            increment, run = high_increment, high
+        stride = _STRIDE if split else stride * 2
 
 
 _RULES = {GREEDY: _greedy, MES: _mes, MES_COMPLETED: _mes_completed}
