@@ -237,12 +237,13 @@ def register_template_context(app: Flask) -> None:
     from app.directory.forms import ROLE_LABELS, STATUS_LABELS, USER_ROLE_LABELS
     from app.i18n import LANGUAGE_NAMES, register_template_helpers
     from app.markdown import render_markdown
-    from app.security import set_security_headers
+    from app.security import refuse_nul_in_query_string, set_security_headers
     from app.timeutil import today
 
     register_template_helpers(app)
     app.add_template_filter(render_markdown, "markdown")
     app.after_request(set_security_headers)
+    app.before_request(refuse_nul_in_query_string)
 
     @app.template_global()
     def page_url(number: int) -> str:

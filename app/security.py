@@ -30,6 +30,16 @@ def set_security_headers(response):
     return response
 
 
+def refuse_nul_in_query_string():
+    """A 400 for a query string with a NUL character: no page's filter, search or paging can mean one, and
+    PostgreSQL refuses it in text (a database error otherwise). Form fields refuse control characters
+    with a message of their own (app.forms.NoControlCharacters)."""
+    from flask import abort
+
+    if any("\x00" in value for values in request.args.listvalues() for value in values):
+        abort(400)
+
+
 def safe_next(target: str | None, default: str) -> str:
     """`target` if it is a path on this site, else `default` (no open redirects)."""
     if not target:
