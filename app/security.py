@@ -33,9 +33,14 @@ def set_security_headers(response):
 def refuse_nul_in_query_string():
     """A 400 for a query string with a NUL character: no page's filter, search or paging can mean one, and
     PostgreSQL refuses it in text (a database error otherwise). Form fields refuse control characters
-    with a message of their own (app.forms.NoControlCharacters)."""
+    with a message of their own (app.forms.NoControlCharacters), and the API names the parameter in its
+    own 400 problem."""
     from flask import abort
 
+    from app.api.problems import is_api_request
+
+    if is_api_request():
+        return
     if any("\x00" in value for values in request.args.listvalues() for value in values):
         abort(400)
 
