@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
 from app.config import CONFIGS
 from app.extensions import babel, csrf, db, login_manager, migrate
@@ -208,11 +209,45 @@ def register_errorhandlers(app: Flask) -> None:
     for code in messages:
         app.register_error_handler(code, render_error)
 
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        return database_unavailable_response(app, error)
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         message = _l("The form had expired or was sent from elsewhere, so nothing was saved. "
                      "Please go back, reload the page and try again.")
         return render_template("error.html", code=400, message=message), 400
+
+
+def database_unavailable_response(app: Flask, error: Exception):
+    """503 "try again" while the database is unreachable, restarting, locked for too long or out of disk.
+
+    Whatever the request was writing is rolled back (one transaction per request), so nothing is half-stored.
+    The page is rendered without the site layout: the layout asks the database about the signed-in user,
+    which is what just failed.
+    """
+    from flask_babel import force_locale
+
+    from app.api.problems import is_api_request, problem_response
+    from app.i18n import LANGUAGE_COOKIE
+
+    app.logger.warning("Database unavailable (%s): %s", request.path, str(error).splitlines()[0])
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: the pool replaces it on the next checkout
+        app.logger.info("Rollback after a database error failed as well", exc_info=True)
+    db.session.remove()
+    headers = {"Retry-After": "5", "Cache-Control": "no-store"}
+    if is_api_request():
+        return problem_response(503, "The database is briefly unavailable. Try again in a moment.", headers)
+    locale = request.cookies.get(LANGUAGE_COOKIE)
+    if locale not in app.config["LANGUAGES"]:
+        locale = app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        body = app.jinja_env.get_template("unavailable.html").render(
+            locale=locale, retry_url="/" + request.full_path.rstrip("?").lstrip("/") if request.method == "GET" else None)
+    return body, 503, headers
 
 
 def register_commands(app: Flask) -> None:
