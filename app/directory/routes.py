@@ -8,10 +8,11 @@ from app.directory import bp, services
 from app.directory.forms import KIND_LABELS, ROLE_LABELS, AssociationFilterForm, RepresentationRequestForm
 from app.directory.models import Association, Village
 from app.directory.services import DirectoryError
+from app.events import services as event_services
 from app.extensions import db
 from app.forms import as_id
 from app.notify import notify_coordinators
-from app.timeutil import today
+from app.timeutil import today, utcnow
 
 REQUEST_ERRORS = {
     "already_requested": lambda: _("You have already asked to represent this association, "
@@ -33,8 +34,9 @@ def village(village_id):
     """One village and its associations."""
     village = db.get_or_404(Village, village_id)
     associations = db.session.scalars(services.association_query(village_id=village.id)).all()
+    coming = event_services.coming_events(utcnow(), filters=event_services.Filters(village_id=village.id))
     return render_template("directory/village.html", village=village, associations=associations,
-                           kind_labels=KIND_LABELS)
+                           coming=coming, kind_labels=KIND_LABELS)
 
 
 @bp.route("/associations")
@@ -57,8 +59,9 @@ def association(association_id):
     """An association: description, contact, village and current representatives."""
     association = db.get_or_404(Association, association_id)
     representatives = services.current_representatives(association, today())
+    coming = event_services.coming_events(utcnow(), filters=event_services.Filters(association_id=association.id))
     return render_template("directory/association.html", association=association,
-                           representatives=representatives, kind_labels=KIND_LABELS,
+                           representatives=representatives, coming=coming, kind_labels=KIND_LABELS,
                            role_labels=ROLE_LABELS)
 
 

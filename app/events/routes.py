@@ -491,13 +491,6 @@ def image_file(event_id, image_id):
 
 
 @bp.app_template_global()
-def coming_events_of(village_id: int | None = None, association_id: int | None = None, limit: int = 5) -> list:
-    """The next events of a village or an association, for the directory pages (one query and its loads)."""
-    return services.coming_events(utcnow(), limit, services.Filters(village_id=village_id,
-                                                                     association_id=association_id))
-
-
-@bp.app_template_global()
 def event_time_range(event: Event) -> str:
     """When an event is, in Helsinki time: "12.6.2027 klo 10.00–14.00", a day, or a range of days."""
     from app.i18n import format_day, format_moment, format_time_of_day
