@@ -507,6 +507,24 @@ def test_all_day_events_are_dates_in_the_feed(client, make_event):
     assert vevent["DTSTART"].dt == day and vevent["DTEND"].dt == day + DAY
 
 
+def test_one_event_as_a_calendar_file_with_the_feeds_uid(client, make_event, login_as):
+    event = make_event(title="Kesäjuhla")
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f'href="/events/{event.id}.ics"' in page
+    response = client.get(f"/events/{event.id}.ics")
+    (vevent,) = _vevents(response)
+    assert str(vevent["SUMMARY"]) == "Kesäjuhla" and str(vevent["UID"]) == f"event-{event.id}@localhost"
+    assert f"event-{event.id}.ics" in response.headers["Content-Disposition"]
+
+    draft = make_event(title="Luonnos", status=EventStatus.DRAFT)
+    coordinator, _user = login_as("coordinator")
+    assert coordinator.get(f"/events/{draft.id}").status_code == 200
+    assert coordinator.get(f"/events/{draft.id}.ics").status_code == 404  # not in anyone's calendar yet
+    event.hidden_at, event.hidden_reason = utcnow(), "Väärä paikka"
+    db.session.commit()
+    assert client.get(f"/events/{event.id}.ics").status_code == 404
+
+
 def test_meetings_feed_still_valid(client, make_meeting):
     meeting = make_meeting()
     (vevent,) = _vevents(client.get("/meetings.ics"))

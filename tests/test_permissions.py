@@ -177,6 +177,7 @@ ROUTES += [
     ("GET", "/villages/{village}/events.ics", ANYONE),
     ("GET", "/associations/{association}/events.ics", ANYONE),
     ("GET", "/events/{event}", ANYONE),
+    ("GET", "/events/{event}.ics", ANYONE),
     ("GET", "/events/new", ("representative",)),
     ("POST", "/events/new", ("representative",)),
     ("GET", "/events/{event}/edit", NOBODY_BY_ROLE),

@@ -136,21 +136,22 @@ def month():
 
 # --- feeds ---------------------------------------------------------------------------------------
 
+def _feed_entry(event: Event, host: str) -> FeedEntry:
+    starts, ends = event.starts_at, event.ends_at
+    if event.all_day:
+        starts, ends = rules.utc_to_local(starts).date(), rules.utc_to_local(ends).date()
+    organisers = ", ".join([event.organiser.name] + [c.association.name for c in event.confirmed_co_organisers])
+    location = ", ".join(part for part in (event.place, event.village.name if event.village else "") if part)
+    return FeedEntry(
+        uid=f"event-{event.id}@{host}", stamp=event.updated_at, starts=starts, ends=ends, summary=event.title,
+        location=location, url=url_for("events.detail", event_id=event.id, _external=True),
+        description=_("Organised by %(organisers)s", organisers=organisers),
+        status="CANCELLED" if event.is_cancelled else "CONFIRMED")
+
+
 def _feed(filters: services.Filters, name: str, filename: str):
     host = feed_host()
-    entries = []
-    for event in services.feed_events(filters):
-        starts, ends = event.starts_at, event.ends_at
-        if event.all_day:
-            starts, ends = rules.utc_to_local(starts).date(), rules.utc_to_local(ends).date()
-        organisers = ", ".join([event.organiser.name] + [c.association.name for c in event.confirmed_co_organisers])
-        location = ", ".join(part for part in (event.place, event.village.name if event.village else "") if part)
-        entries.append(FeedEntry(
-            uid=f"event-{event.id}@{host}", stamp=event.updated_at, starts=starts, ends=ends, summary=event.title,
-            location=location, url=url_for("events.detail", event_id=event.id, _external=True),
-            description=_("Organised by %(organisers)s", organisers=organisers),
-            status="CANCELLED" if event.is_cancelled else "CONFIRMED"))
-    return calendar_response(name, entries, filename)
+    return calendar_response(name, [_feed_entry(event, host) for event in services.feed_events(filters)], filename)
 
 
 @bp.route("/events.ics")
@@ -173,6 +174,16 @@ def association_feed(association_id):
     association = db.get_or_404(Association, association_id)
     return _feed(services.Filters(association_id=association.id),
                  _("Kyläraati: events of %(association)s", association=association.name), "events.ics")
+
+
+@bp.route("/events/<int:event_id>.ics")
+def event_ics(event_id):
+    """One published event as an iCalendar file, to add it to one's own calendar (same UID as in the feeds)."""
+    event = _event(event_id)
+    if event.status == EventStatus.DRAFT or event.hidden_at is not None:
+        abort(404)
+    return calendar_response(_("Kyläraati: %(event)s", event=event.title), [_feed_entry(event, feed_host())],
+                             f"event-{event.id}.ics")
 
 
 # --- an event ------------------------------------------------------------------------------------
