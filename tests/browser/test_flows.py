@@ -27,7 +27,7 @@ def test_register_request_representation_and_approval(new_page, live_app, make_u
     # A new person registers...
     person = new_page(lang="en")
     person.goto("/")
-    person.get_by_role("navigation", name="Main").get_by_role("link", name="Register").click()
+    person.get_by_role("navigation", name="Your account").get_by_role("link", name="Register").click()
     form = person.get_by_role("main")
     form.get_by_label("Email address").fill("aino.virtanen@example.fi")
     form.get_by_label("Display name").fill("Aino Virtanen")
@@ -42,7 +42,7 @@ def test_register_request_representation_and_approval(new_page, live_app, make_u
     person.get_by_role("button", name="Sign out").click()
     expect(person.get_by_role("status")).to_contain_text("You have signed out.")
     main_nav = person.get_by_role("navigation", name="Main")
-    main_nav.get_by_role("link", name="Sign in").click()
+    person.get_by_role("navigation", name="Your account").get_by_role("link", name="Sign in").click()
     form = person.get_by_role("main")
     form.get_by_label("Email address").fill("aino.virtanen@example.fi")
     form.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
