@@ -2,6 +2,7 @@
 import logging
 import os
 import secrets
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, render_template, request, url_for
@@ -92,6 +93,17 @@ def register_extensions(app: Flask) -> None:
     from app.i18n import select_locale
 
     db.init_app(app)
+
+    @app.teardown_appcontext  # registered after Flask-SQLAlchemy's, so it runs first
+    def release_dead_connection(_error):
+        """End the request's transaction; if the database dropped the connection meanwhile (a restart), close
+        the session so the pool discards it, instead of failing in Flask-SQLAlchemy's teardown, outside every
+        error handler, with a bare 500 after the page was already rendered."""
+        try:
+            db.session.rollback()
+        except OperationalError:
+            app.logger.warning("The database connection was lost at the end of a request; it is replaced")
+            db.session.close()
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
@@ -147,40 +159,34 @@ def _enable_sqlite_pragmas(app: Flask) -> None:
             cursor.close()
 
 
-def register_blueprints(app: Flask) -> None:
-    from app.account import bp as account_bp
-    from app.admin import bp as admin_bp
-    from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
-    from app.budgets import bp as budgets_bp
-    from app.comments import bp as comments_bp
-    from app.consultations import bp as consultations_bp
-    from app.directory import bp as directory_bp
-    from app.events import bp as events_bp
-    from app.main import bp as main_bp
-    from app.meetings import bp as meetings_bp
-    from app.moderation import bp as moderation_bp
-    from app.notifications import bp as notifications_bp
-    from app.ops import bp as ops_bp
-    from app.proposals import bp as proposals_bp
-    from app.review import bp as review_bp
+# One blueprint per feature: (package, its view modules, URL prefix). A package's __init__ only defines `bp`;
+# the view modules attach their routes to it when they are imported here. So importing a pure module
+# (app.proposals.states, app.budgets.tally, ...) never drags in the web layer or an import cycle.
+BLUEPRINTS = (
+    ("main", ("routes",), None),
+    ("auth", ("routes",), None),
+    ("account", ("routes",), "/account"),
+    ("directory", ("routes",), None),
+    ("admin", ("routes",), "/admin"),
+    ("consultations", ("routes",), None),
+    ("proposals", ("data", "routes"), None),  # data registers the "my data" sections
+    ("comments", ("routes",), None),
+    ("moderation", ("routes",), "/moderation"),
+    ("budgets", ("paper", "results", "routes"), None),
+    ("meetings", ("decisions", "routes"), None),
+    ("notifications", ("routes",), None),
+    ("review", ("routes",), None),
+    ("ops", ("routes",), None),
+    ("events", ("routes",), None),
+    ("api", ("core", "exports", "openapi", "routes"), None),
+)
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(account_bp, url_prefix="/account")
-    app.register_blueprint(directory_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(consultations_bp)
-    app.register_blueprint(proposals_bp)
-    app.register_blueprint(comments_bp)
-    app.register_blueprint(moderation_bp, url_prefix="/moderation")
-    app.register_blueprint(budgets_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(ops_bp)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(api_bp)
+
+def register_blueprints(app: Flask) -> None:
+    for package, views, url_prefix in BLUEPRINTS:
+        for view in views:
+            import_module(f"app.{package}.{view}")
+        app.register_blueprint(import_module(f"app.{package}").bp, url_prefix=url_prefix)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from app.audit.services import record
 from app.auth import services as auth_services
-from app.auth.models import User
 from app.directory.models import Association, AssociationKind, Representation, RepresentationStatus, Village
 from app.directory.services import slugify
 from app.extensions import db

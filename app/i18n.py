@@ -2,7 +2,8 @@
 from datetime import date, datetime
 
 from flask import current_app, request
-from flask_babel import format_currency, format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -42,10 +43,12 @@ def format_time_of_day(value: datetime | None) -> str:
 
 
 def format_money(amount) -> str:
-    """Euros in the current language's style (1 234,50 € in Finnish)."""
+    """An amount in euros, as people read it: "3 200 €" or "1 234,50 €" in Finnish (cents only when there are
+    some); the one money format of every page, email and explanation."""
     if amount is None:
         return ""
-    return format_currency(amount, "EUR")
+    text = format_decimal(amount, format="#,##0" if amount == int(amount) else "#,##0.00")
+    return _("%(amount)s €", amount=text)
 
 
 def register_template_helpers(app) -> None:

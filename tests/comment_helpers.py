@@ -67,3 +67,18 @@ def reply(client, comment, body: str, **kwargs):
 
 def report(client, comment, reason: str = "Loukkaava kommentti.", **kwargs):
     return post_form(client, f"/comments/{comment.id}/report", {"reason": reason}, **kwargs)
+
+
+def fill_thread(target, add_comment, authors: list, count: int, hide_every: int, reply_body: str = "Vastaus {n}"):
+    """`count` comments on `target` (a proposal or an agenda item) through `add_comment(target, author, ...)`:
+    every third a reply to the latest top-level comment, stances in turn, every `hide_every`th hidden by a
+    moderator. For the tests that the thread's queries do not grow with it."""
+    parents = []
+    for n in range(count):
+        author = authors[n % len(authors)]
+        if parents and n % 3 == 0:
+            add_comment(target, author, body=reply_body.format(n=n), parent=parents[-1])
+        else:
+            parents.append(add_comment(target, author, body=f"Kommentti {n}",
+                                       stance=("for", "against", "neutral", None)[n % 4],
+                                       hidden_at=utcnow() if n % hide_every == 0 else None, hidden_reason="Asiaton"))

@@ -15,6 +15,7 @@ from app.timeutil import utcnow
 from tests.comment_helpers import (  # noqa: F401  (fixtures)
     comments,
     english,
+    fill_thread,
     make_proposal,
     report,
     reports,
@@ -285,16 +286,7 @@ def test_my_data_names_the_agenda_item(english, make_meeting):
 # --- queries ------------------------------------------------------------------------------------
 
 def _fill(item, agenda_comment, make_user, count: int) -> None:
-    authors = [make_user() for _ in range(4)]
-    parents = []
-    for n in range(count):
-        author = authors[n % len(authors)]
-        if parents and n % 3 == 0:
-            agenda_comment(item, author, body=f"Vastaus {n}", parent=parents[-1])
-        else:
-            parents.append(agenda_comment(item, author, body=f"Kommentti {n}",
-                                          stance=("for", "against", "neutral", None)[n % 4],
-                                          hidden_at=utcnow() if n % 7 == 0 else None, hidden_reason="Asiaton"))
+    fill_thread(item, agenda_comment, [make_user() for _ in range(4)], count, hide_every=7)
 
 
 def test_thread_queries_are_the_same_for_5_and_50_comments(english, make_meeting, make_user, agenda_comment):

@@ -12,6 +12,7 @@ from app.timeutil import utcnow
 from tests.comment_helpers import (  # noqa: F401  (fixtures)
     comments,
     english,
+    fill_thread,
     make_comment,
     make_proposal,
     report,
@@ -436,16 +437,8 @@ def test_order_newest_or_oldest_first(english, make_proposal, make_comment):
 
 
 def _fill(proposal, make_comment, make_user, count: int):
-    authors = [make_user() for _ in range(max(1, count // 4))]
-    parents = []
-    for n in range(count):
-        author = authors[n % len(authors)]
-        if parents and n % 3 == 0:
-            make_comment(proposal, author, body=f"Vastaus {n} https://iitti.fi", parent=parents[-1])
-        else:
-            parents.append(make_comment(proposal, author, body=f"Kommentti {n}",
-                                        stance=("for", "against", "neutral", None)[n % 4],
-                                        hidden_at=utcnow() if n % 17 == 0 else None, hidden_reason="Asiaton"))
+    fill_thread(proposal, make_comment, [make_user() for _ in range(max(1, count // 4))], count, hide_every=17,
+                reply_body="Vastaus {n} https://iitti.fi")
 
 
 def test_thread_queries_do_not_grow_with_the_comments(english, make_proposal, make_comment, make_user):

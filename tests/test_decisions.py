@@ -235,8 +235,8 @@ def test_decision_page_shows_the_decision_and_the_input_behind_it(decision, engl
     # fits, the ski track does) and a link to the full results.
     budget = decision["budget"]
     results = page[page.index("Participatory budget results"):page.index("The full results of")]
-    assert "Budget €6,000.00, of which the funded projects use €6,000.00." in results
-    assert "Kylätalon katto €4,000.00 Latu-ura €2,000.00" in results and "Uimarannan laituri" not in results
+    assert "Budget 6,000 €, of which the funded projects use 6,000 €." in results
+    assert "Kylätalon katto 4,000 € Latu-ura 2,000 €" in results and "Uimarannan laituri" not in results
     assert f'href="/budgets/{budget.id}/results"' in html
     # Comments: stances over the item's and its proposals' comments (the hidden one does not count).
     assert "3 comments on the item and on its proposals." in page

@@ -75,3 +75,64 @@ def test_the_api_answers_a_problem_document(client, failing_insert):
     assert response.status_code == 503
     assert response.headers["Content-Type"].startswith("application/problem+json")
     assert response.json["status"] == 503 and response.headers["Retry-After"] == "5"
+
+
+def _bare_app(database_url):
+    """An app as gunicorn runs it: no test app context around requests, errors turned into responses."""
+    from app import create_app
+    from tests.conftest import _test_config
+
+    config = _test_config(database_url)
+    return create_app(type("ServedConfig", (config,), {"TESTING": False, "PROPAGATE_EXCEPTIONS": False}))
+
+
+def test_a_connection_lost_after_the_view_is_no_500(database_url):
+    """The view has read and rendered; then the connection dies (PostgreSQL restarted) before the request's
+    transaction is ended. The page still goes out, and the next request gets a fresh connection."""
+    app = _bare_app(database_url)
+    lost = {"armed": False}
+
+    @app.get("/read-then-lose-the-connection")
+    def read_then_lose():
+        db.session.execute(sa.text("SELECT 1"))
+        lost["armed"] = True
+        return "read done"
+
+    def rollback(conn):
+        if lost["armed"]:
+            lost["armed"] = False
+            raise OperationalError("ROLLBACK", {}, ConnectionError("server closed the connection unexpectedly"))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "rollback", rollback)
+    try:
+        client = app.test_client()
+        response = client.get("/read-then-lose-the-connection")
+        assert response.status_code == 200 and response.data == b"read done"
+        assert client.get("/healthz").status_code == 200
+    finally:
+        sa.event.remove(engine, "rollback", rollback)
+        engine.dispose()
+
+
+def test_postgresql_backend_killed_mid_request_is_no_500(database_url):
+    """The real thing on PostgreSQL: the request's own backend is terminated, as a restart does."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no server to restart")
+    app = _bare_app(database_url)
+
+    @app.get("/read-then-die")
+    def read_then_die():
+        pid = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        killer = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+        with killer.connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        killer.dispose()
+        return "read done"
+
+    client = app.test_client()
+    assert client.get("/read-then-die").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    with app.app_context():
+        db.engine.dispose()

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
-
-from app.admin import routes  # noqa: E402,F401

@@ -1,15 +1,8 @@
 """Translated texts for the budget refusal codes and labels, shared by every budget page."""
-from flask_babel import format_decimal, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from app.budgets.rules import BallotError
-
-
-def euros(amount) -> str:
-    """An amount in euros, as people read it: "3 200 €" or "1 234,50 €" in Finnish."""
-    if amount is None:
-        return ""
-    text = format_decimal(amount, format="#,##0" if amount == int(amount) else "#,##0.00")
-    return _("%(amount)s €", amount=text)
+from app.i18n import format_money
 
 
 ERRORS = {
@@ -36,8 +29,8 @@ ERRORS = {
     "too_few": lambda p: ngettext("Choose at least %(num)d project.", "Choose at least %(num)d projects.",
                                   p["minimum"]),
     "over_budget": lambda p: _("The projects you chose cost %(cost)s, which is %(over)s more than the budget "
-                               "of %(total)s. Leave something out.", cost=euros(p["cost"]),
-                               over=euros(p["over"]), total=euros(p["total"])),
+                               "of %(total)s. Leave something out.", cost=format_money(p["cost"]),
+                               over=format_money(p["over"]), total=format_money(p["total"])),
     "too_many": lambda p: _("You can choose at most %(maximum)d projects; you chose %(chosen)d.",
                             maximum=p["maximum"], chosen=p["chosen"]),
     "too_many_points": lambda p: _("You can give at most %(maximum)d points in all; you gave %(used)d.",

@@ -8,10 +8,11 @@ from app.auth.permissions import Action, require
 from app.budgets import bp, double_entry, paper_services, services
 from app.budgets.double_entry import FIRST_ROUND, SECOND_ROUND
 from app.budgets.forms import ConfirmForm
-from app.budgets.messages import BATCH_STATUS_LABELS, ELECTORATE_LABELS, VOTING_RULE_LABELS, error_message, euros
+from app.budgets.messages import BATCH_STATUS_LABELS, ELECTORATE_LABELS, VOTING_RULE_LABELS, error_message
 from app.budgets.models import BatchStatus, Electorate, VotingRule
 from app.budgets.paper_forms import PaperBatchForm, PaperEntryForm
 from app.budgets.rules import BallotError
+from app.http import found_or_404
 from app.timeutil import utcnow
 
 LABELS = {"status_labels": BATCH_STATUS_LABELS, "electorate_labels": ELECTORATE_LABELS,
@@ -26,24 +27,15 @@ CHOICE_ERRORS = {"unknown_project", "duplicate_project", "bad_points", "conflict
 
 
 def _budget_or_404(budget_id: int):
-    budget = services.get_budget(budget_id)
-    if budget is None:
-        abort(404)
-    return budget
+    return found_or_404(services.get_budget(budget_id))
 
 
 def _batch_or_404(budget, batch_id: int):
-    batch = paper_services.get_batch(budget, batch_id)
-    if batch is None:
-        abort(404)
-    return batch
+    return found_or_404(paper_services.get_batch(budget, batch_id))
 
 
 def _entry_or_404(batch, entry_id: int):
-    entry = next((e for e in batch.entries if e.id == entry_id), None)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(next((e for e in batch.entries if e.id == entry_id), None))
 
 
 def _coordinator_budget(budget_id: int):
@@ -186,7 +178,7 @@ def _render_batch(budget, batch, form, shown_round: int, chosen=None, problems=N
         "choice_error": problems.get("choices"),
         "paper_open": paper_services.paper_open(budget, now),
         "mismatch_count": len(paper_services.mismatches(batch)) if budget.double_entry else 0,
-        "closed_message": _closed_message(), "euros": euros, **LABELS,
+        "closed_message": _closed_message(), **LABELS,
     }
     return render_template("budgets/paper_batch.html", **context), status_code
 
@@ -281,7 +273,7 @@ def _render_correction(budget, batch, entry, form, chosen, problems=None, status
                            summary=_attach_problems(budget, form, problems), choice_error=problems.get("choices"),
                            paper_open=paper_services.paper_open(budget, utcnow()),
                            back="compare" if request.values.get("back") == "compare" else "",
-                           closed_message=_closed_message(), euros=euros, **LABELS), status_code
+                           closed_message=_closed_message(), **LABELS), status_code
 
 
 @bp.post("/budgets/<int:budget_id>/paper/<int:batch_id>/entries/<int:entry_id>/remove")

@@ -21,7 +21,7 @@ from flask_babel import gettext as _, ngettext
 
 from app.audit.services import record
 from app.budgets import pabulib, services, tally
-from app.budgets.messages import TALLY_RULE_SHORT_LABELS, euros
+from app.budgets.messages import TALLY_RULE_SHORT_LABELS
 from app.budgets.models import (
     BallotChoice,
     Budget,
@@ -38,6 +38,7 @@ from app.budgets.models import (
 from app.consultations.phases import Phase
 from app.consultations.services import day_windows
 from app.extensions import db
+from app.i18n import format_money
 from app.timeutil import utcnow
 
 CENTS = Decimal("0.01")
@@ -52,7 +53,7 @@ def cents(amount) -> Decimal:
 
 def money(amount) -> str:
     """An exact amount as people read it: "3 200 €", "1 234,57 €"."""
-    return euros(cents(amount))
+    return format_money(cents(amount))
 
 
 # --- the projects table --------------------------------------------------------------------

@@ -9,23 +9,22 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from app.budgets import bp, charts, presentation, services
-from app.budgets.messages import CHANNEL_LABELS, TALLY_RULE_LABELS, euros
+from app.budgets.messages import CHANNEL_LABELS, TALLY_RULE_LABELS
 from app.budgets.models import BudgetParticipation, Electorate, Secrecy, VotingRule
 from app.consultations.phases import Phase
 from app.consultations.services import day_windows
 from app.directory.forms import KIND_LABELS
 from app.directory.models import Association
 from app.extensions import db
+from app.http import found_or_404
+from app.i18n import format_money
 from app.timeutil import utcnow
 
 RECEIPT_CHARACTERS = 16
 
 
 def _budget_or_404(budget_id: int):
-    budget = services.get_budget(budget_id)
-    if budget is None:
-        abort(404)
-    return budget
+    return found_or_404(services.get_budget(budget_id))
 
 
 def _closed_budget_or_404(budget_id: int):
@@ -103,9 +102,9 @@ def results(budget_id):
         turnout_percent=round(100 * turnout.ballots / turnout.eligible) if turnout.eligible else None,
         kinds=kinds, kinds_withheld=kinds_withheld,
         villages=villages, open_ballots=ballots, pb_sha256=digest, ends_on=_voting_ends_on(budget),
-        count_text=presentation.count_text, small_group=presentation.SMALL_GROUP, euros=euros,
+        count_text=presentation.count_text, small_group=presentation.SMALL_GROUP,
         votes_chart=charts.votes_chart(rows, cumulative),
-        village_chart=charts.village_chart(villages, euros),
+        village_chart=charts.village_chart(villages, format_money),
         turnout_chart=charts.turnout_chart(kinds) if kinds and not kinds_withheld else None,
         plotly_style_ids=charts.plotly_style_ids())
 

@@ -12,7 +12,6 @@ from app.budgets.messages import (
     TALLY_RULE_LABELS,
     VOTING_RULE_LABELS,
     error_message,
-    euros,
 )
 from app.budgets.models import Secrecy, VotingRule
 from app.budgets.rules import BallotError
@@ -21,6 +20,7 @@ from app.consultations.models import Consultation
 from app.consultations.services import phase_status
 from app.directory.services import all_villages, association_query
 from app.extensions import db
+from app.http import found_or_404
 from app.timeutil import today, utcnow
 
 LABELS = {"voting_rule_labels": VOTING_RULE_LABELS, "electorate_labels": ELECTORATE_LABELS,
@@ -28,17 +28,11 @@ LABELS = {"voting_rule_labels": VOTING_RULE_LABELS, "electorate_labels": ELECTOR
 
 
 def _budget_or_404(budget_id: int):
-    budget = services.get_budget(budget_id)
-    if budget is None:
-        abort(404)
-    return budget
+    return found_or_404(services.get_budget(budget_id))
 
 
 def _project_or_404(budget, project_id: int):
-    project = next((p for p in budget.projects if p.id == project_id), None)
-    if project is None:
-        abort(404)
-    return project
+    return found_or_404(next((p for p in budget.projects if p.id == project_id), None))
 
 
 @bp.route("/budgets")
@@ -108,7 +102,6 @@ def _render_detail(budget, slots, slot, now, on, submitted=None, status_code=200
                                             (budget.secrecy == Secrecy.OPEN and slot.participation.channel == "online")),
         "ineligible_reason": ineligible_reason,
         "form": ConfirmForm(),
-        "euros": euros,
         "can_manage": can(Action.MANAGE_BUDGETS),
         "can_enter_paper": can(Action.ENTER_PAPER_BALLOTS),
         **LABELS,
@@ -184,7 +177,7 @@ def _save_budget_form(consultation: Consultation, budget=None):
             flash(_("The budget was saved."), "success")
             return redirect(url_for("budgets.detail", budget_id=saved.id))
     return render_template("budgets/edit.html", form=form, budget=budget, consultation=consultation,
-                           euros=euros, **LABELS), 422 if form.errors or request.method == "POST" else 200
+                           **LABELS), 422 if form.errors or request.method == "POST" else 200
 
 
 @bp.route("/consultations/<int:consultation_id>/budgets/new", methods=["GET", "POST"])
@@ -307,4 +300,4 @@ def from_proposals(budget_id):
             flash(message, "error")
     return render_template("budgets/from_proposals.html", budget=budget, proposals=proposals, form=form,
                            errors=errors, submitted=request.form if request.method == "POST" else None,
-                           euros=euros, **LABELS), 422 if errors else 200
+                           **LABELS), 422 if errors else 200

@@ -1,5 +1,5 @@
 """Consultation pages: the list, one consultation with its timeline, and the coordinator's form."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from app.consultations.models import Consultation
 from app.consultations.services import ConsultationError
 from app.directory.services import all_villages
 from app.extensions import db
+from app.http import found_or_404
 from app.proposals import services as proposal_services
 from app.proposals.forms import CATEGORY_LABELS, STATE_LABELS, ToggleForm
 from app.proposals.services import ProposalFilters
@@ -28,10 +29,7 @@ LABELS = {"phase_labels": PHASE_LABELS, "phase_descriptions": PHASE_DESCRIPTIONS
 
 
 def _consultation_or_404(consultation_id: int) -> Consultation:
-    consultation = services.get_consultation(consultation_id)
-    if consultation is None:
-        abort(404)
-    return consultation
+    return found_or_404(services.get_consultation(consultation_id))
 
 
 @bp.route("/consultations")

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("events", __name__)
-
-from app.events import models, routes  # noqa: E402,F401  (models registered with the metadata)

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
-
-from app.meetings import decisions, routes  # noqa: E402,F401

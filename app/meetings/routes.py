@@ -13,6 +13,7 @@ from app.directory.models import Association
 from app.directory.services import association_query
 from app.extensions import db
 from app.forms import ConfirmForm, as_id
+from app.http import found_or_404
 from app.meetings import bp, rules, services
 from app.meetings.forms import (
     AmendmentForm,
@@ -37,24 +38,15 @@ from app.timeutil import HELSINKI, today, utcnow
 
 
 def _meeting_or_404(meeting_id: int):
-    meeting = services.get_meeting(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return found_or_404(services.get_meeting(meeting_id))
 
 
 def _item_or_404(meeting, item_id: int):
-    item = services.get_item(meeting, item_id)
-    if item is None:
-        abort(404)
-    return item
+    return found_or_404(services.get_item(meeting, item_id))
 
 
 def _body_or_404(body_id: int) -> Body:
-    body = db.session.get(Body, body_id)
-    if body is None:
-        abort(404)
-    return body
+    return found_or_404(db.session.get(Body, body_id))
 
 
 def _refuse(error: MeetingError, url: str):

@@ -164,10 +164,3 @@ def vote_notices_due(is_open: bool, is_over: bool, closes_at: datetime | None, n
         if told or recent:
             due.append(VoteNotice.CLOSED)
     return due
-    is_open = opens_at <= now and (closes_at is None or now < closes_at)
-    if VoteNotice.OPENED not in sent and is_open:
-        due.append(VoteNotice.OPENED)
-    if (VoteNotice.CLOSED not in sent and closes_at is not None and closes_at <= now
-            and now - closes_at <= VOTE_NOTICE_GRACE):
-        due.append(VoteNotice.CLOSED)
-    return due

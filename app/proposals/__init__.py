@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("proposals", __name__)
-
-from app.proposals import data, routes  # noqa: E402,F401  (data registers the 'my data' sections)

@@ -13,6 +13,7 @@ from app.consultations.services import all_consultations, consultation_allows, g
 from app.directory.models import Association
 from app.directory.services import all_villages, association_query
 from app.extensions import db
+from app.http import found_or_404
 from app.markdown import render_markdown
 from app.meetings.messages import OUTCOME_LABELS
 from app.meetings.trail import proposal_trail
@@ -67,10 +68,7 @@ DRAFT_FIELDS = {
 
 
 def _proposal_or_404(proposal_id: int):
-    proposal = services.get_proposal(proposal_id)
-    if proposal is None:
-        abort(404)
-    return proposal
+    return found_or_404(services.get_proposal(proposal_id))
 
 
 def _back(proposal, anchor: str = ""):
