@@ -100,9 +100,11 @@ The float fast path, and why it cannot change a result
    gives up and that increment is run by the exact engine (1-8). A float run that completes therefore
    has the exact run's winners in the exact order; the cost of an outcome is summed from the exact costs,
    so "fits in B" is decided exactly.
-10. The stretch skipping of 6 works on these runs too: a float run records, per round, an upper bound on
-   the winner's (rho, rank) and a lower bound on every other project's; the certificate compares bounds
-   (floats and Fractions, compared exactly in Python), which is sound for the reason given in 6.
+10. The stretch skipping of 6 and the replays of 7 work on these runs too: a float run records, per round,
+   an upper bound on the winner's (rho, rank), a lower bound on every other project's, and each project's
+   own lower bound; the certificate compares bounds (floats and Fractions, compared exactly in Python),
+   which is sound for the reason given in 6, and the middle of a split stretch is a float run replaying
+   the run at the stretch's top (tally_fast.py: about one pricing per round), sound for the reason in 7.
 11. The run that is kept is made exact by replaying its winners in the exact engine (7: only the winners
    are priced, and each must again be below the float run's bound for the others): the explanations'
    numbers are exact. Should that replay ever disagree (it cannot while the bounds hold), the whole loop
@@ -111,15 +113,18 @@ The float fast path, and why it cannot change a result
    exact run) keep the exact loop.
 
 What it costs (bench/tally.py, CPU time on a 2-core development machine): on 50 projects x 20,000
-ballots, mes-completed takes about 0.7 s (before the float path 1.3-1.6 s) for 108 increments, about 5
-times one exact mes run; on 160 x 90,000, about 4-4.5 s (before 25-32 s) for 83 increments, about 3.5
-times one exact mes run (pabutools' naive loop: about half an hour). Nearly every increment gets its float run (tens
-of milliseconds on the city); what remains is mostly the numpy gathers over each priced project's
-supporters, the setup of the election, and the exact replay of the kept run. On the benchmark instances
-and the real Pabulib files every float run certifies.
+ballots, mes-completed takes about 0.35 s (0.7 s before the float runs replayed the run above them,
+1.3-1.6 s before the float path) for 108 increments, about 2 times one exact mes run; on 160 x 90,000,
+about 2.5 s (4.3 s before the replays, 25-32 s before the float path) for 83 increments, about 2 times one
+exact mes run (pabutools' naive loop: about half an hour). Nearly every increment gets its float run, seven in
+eight of them replays at about one pricing per round (a few milliseconds on the 50 x 20,000 instance);
+what remains is mostly the numpy call overhead of pricing and funding, the setup of the election, and
+the exact replay of the kept run. On the benchmark instances and the real Pabulib files every float run
+certifies.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
@@ -405,15 +410,15 @@ class _EqualShares:
         self.bits = e.max_points.bit_length()
         self.field = [((1 << self.bits) - 1) << (q * self.bits) for q in range(len(e.ids))]
         self.group_code = [sum(level << (q * self.bits) for q, level in items) for items in e.group_items]
-        # Per project and points level: the ballot codes of its supporters, once per voter.
-        self.support: list[list[tuple[int, list[int]]]] = []
+        # Per project and points level: the ballot codes of its supporters, once per voter (built when first
+        # needed: a run replaying a float run prices only its winners).
+        self._support: list[list[tuple[int, list[int]]] | None] = [None] * len(e.ids)
+        # The projects sharing a voter with each project: the fields set in the OR of its supporters' codes.
         self.neighbours: list[list[int]] = []
+        first = operator.itemgetter(0)
         for q, supporters in enumerate(e.supporters):
-            by_level: dict[int, list[int]] = {}
-            for g, level in supporters:
-                by_level.setdefault(level, []).extend([self.group_code[g]] * e.group_weight[g])
-            self.support.append(sorted(by_level.items()))
-            self.neighbours.append(sorted({p for g, _ in supporters for p, _ in e.group_items[g] if p != q}))
+            union = functools.reduce(operator.or_, map(self.group_code.__getitem__, map(first, supporters)), 0)
+            self.neighbours.append([p for p, mask in enumerate(self.field) if union & mask and p != q])
         # Per funded-set mask: the last run that used it, and the supporter counts of the projects priced there.
         self.kept: dict[int, tuple[int, dict[int, _Counts]]] = {}
         self.runs = 0
@@ -421,6 +426,17 @@ class _EqualShares:
         self.rank = [0] * len(e.ids)
         for position, q in enumerate(sorted(range(len(e.ids)), key=e.tie_key.__getitem__)):
             self.rank[q] = position
+
+    def support(self, q: int) -> list[tuple[int, list[int]]]:
+        """Per points level, the ballot codes of the project's supporters, once per voter."""
+        found = self._support[q]
+        if found is None:
+            e, code = self.e, self.group_code
+            by_level: dict[int, list[int]] = {}
+            for g, level in e.supporters[q]:
+                by_level.setdefault(level, []).extend([code[g]] * e.group_weight[g])
+            found = self._support[q] = sorted(by_level.items())
+        return found
 
     def counts_at(self, funded: int) -> dict[int, _Counts]:
         """The supporter counts kept for this funded set (filled as projects are priced there)."""
@@ -437,7 +453,7 @@ class _EqualShares:
         only them, and then goes on as usual from the anchor's lower bounds. The result is the same run.
         """
         assert anchor is None or anchor.voter_budget >= voter_budget
-        e, lcm, support, rank = self.e, self.lcm, self.support, self.rank
+        e, lcm, support, rank = self.e, self.lcm, self.support, self.rank  # support(q): a method
         m = len(e.ids)
         self.runs += 1
         # Counts of funded sets no recent run has used are dropped (they would only be used again by chance).
@@ -474,7 +490,7 @@ class _EqualShares:
             return rs
 
         version = [0] * m
-        active = [bool(lists) for lists in support]
+        active = [bool(supporters) for supporters in e.supporters]
 
         # Heap of (rho as a float, rho, tie-break rank, project, version). Float conversion is correctly
         # rounded, hence monotone: the float decides unless two are equal, and then the exact rho does.
@@ -493,7 +509,7 @@ class _EqualShares:
             counts = counts_here.get(q)
             if counts is None:
                 counts = []
-                for level, codes in support[q]:
+                for level, codes in support(q):
                     counter = Counter(map(funded.__and__, codes))
                     counts.append((level, list(counter), list(counter.values())))
                 counts_here[q] = counts
@@ -595,7 +611,7 @@ class _EqualShares:
             # The winner's supporters, pattern by pattern, move to the pattern with the winner in it, with
             # what they have left (nothing for those who pay all they have).
             paying_all = 0
-            for (level, classes, weights), (_, _) in zip(counts, support[winner]):
+            for level, classes, weights in counts:
                 rs = moneys(classes)
                 payment = price * level
                 new = list(map(operator.or_, classes, itertools.repeat(level << (winner * self.bits))))
@@ -732,10 +748,13 @@ def _last_fitting_run(e: _Election, engine: _EqualShares) -> _MesRun:
         return _last_fitting_run_exact(e, engine)  # small: exact runs with replays cost less than numpy calls
     fast = FloatEqualShares(e, engine.rank, engine.neighbours)
 
-    def run_at(increment: int) -> FloatRun:
+    def run_at(increment: int, anchor: FloatRun | None = None) -> FloatRun:
         voter_budget = start + increment
-        found = fast.run(voter_budget)
-        return found if found is not None else _exact_record(engine, engine.run(voter_budget))
+        found = fast.run(voter_budget, anchor)
+        if found is not None:
+            return found
+        exact = engine.run(voter_budget, anchor=None if anchor is None else anchor.exact)
+        return _exact_record(engine, exact, with_bounds=True)
 
     kept = _add1_loop(e, run_at, _same_in_between)
     if kept.exact is not None:
@@ -752,12 +771,21 @@ def _last_fitting_run(e: _Election, engine: _EqualShares) -> _MesRun:
     return exact
 
 
-def _exact_record(engine: _EqualShares, run: _MesRun) -> FloatRun:
-    """An exact run in the form of a float run's record (its bounds are the exact values)."""
+def _exact_record(engine: _EqualShares, run: _MesRun, with_bounds: bool = False) -> FloatRun:
+    """An exact run in the form of a float run's record (its bounds are the exact values; with_bounds: also
+    the lower bounds of every project per round, as floats, for a float run to replay it)."""
     rank = engine.rank
     return FloatRun(run.voter_budget, winners=run.winners, spent=run.spent,
                     up=[(rho, rank[q]) for rho, q in zip(run.rho, run.winners)],
-                    runner_up=[None if key is None else key[1:] for key in run.runner_up], exact=run)
+                    runner_up=[None if key is None else key[1:] for key in run.runner_up],
+                    bounds=[[None if key is None else _float_below(key[1]) for key in keys] for keys in run.bounds]
+                    if with_bounds else [], exact=run)
+
+
+def _float_below(value: Fraction) -> float:
+    """A float at most `value` (for a float run replaying an exact run: its lower bounds are floats)."""
+    f = float(value)
+    return f if f <= value else math.nextafter(f, -math.inf)
 
 
 def _add1_loop(e: _Election, run_at, same_in_between):
@@ -781,7 +809,7 @@ def _add1_loop(e: _Election, run_at, same_in_between):
                     return run
             elif not same_in_between(run, high):
                 middle = (increment + high_increment) // 2
-                stretches.append((middle, run_at(middle)))
+                stretches.append((middle, run_at(middle, high)))
                 split = True
                 continue
             stretches.pop()

@@ -273,6 +273,19 @@ def test_invalid_input_raises_a_clear_error(rule, budget, project_list, ballots,
         tally(rule, budget, project_list, ballots)
 
 
+def test_ballots_with_zero_points_and_int_subclasses_count_as_their_points():
+    # Zero points are no vote; any int is points, but True is not a number of points.
+    class Points(int):
+        pass
+
+    with_zero = tally(MES, 10, projects(A=4, B=4), [Ballot({"A": 0, "B": 1}), Ballot({"A": Points(2)})])
+    plain = tally(MES, 10, projects(A=4, B=4), [Ballot({"B": 1}), Ballot({"A": 2})])
+    assert with_zero == plain
+    assert with_zero.explanations["A"].votes == 1 and with_zero.explanations["A"].points == 2
+    with pytest.raises(TallyError, match="ballot 2 gives non-integer points True"):
+        tally(MES, 10, projects(A=4), [Ballot({"A": 1}), Ballot({"A": True})])
+
+
 def test_tally_error_is_a_value_error():
     assert issubclass(TallyError, ValueError)
 

@@ -80,24 +80,65 @@ def elections(draw, cumulative=None):
     return draw(st.integers(1, 200)), project_list, ballots
 
 
+def check_against_the_book(e, exact, run, voter_budget):
+    """A float run that certified: the exact run's winners, and bounds that hold against the textbook rounds
+    (the winner's upper bound above its exact (rho, rank), every other project's lower bound below)."""
+    plain = exact.run(voter_budget)
+    assert run.winners == plain.winners and run.spent == plain.spent
+    rounds = reference_rounds(e, exact.rank, voter_budget)
+    assert [winner for winner, _ in rounds] == run.winners
+    assert len(run.up) == len(run.runner_up) == len(run.bounds) == len(run.winners)
+    for (winner, rhos), up, runner_up, bounds in zip(rounds, run.up, run.runner_up, run.bounds):
+        assert up >= (rhos[winner], exact.rank[winner])
+        others = [(rho, exact.rank[q]) for q, rho in rhos.items() if q != winner]
+        if others:
+            assert runner_up is not None and runner_up <= min(others)
+        # Every project its supporters can afford in this round has a lower bound, and it holds.
+        for q, rho in rhos.items():
+            assert bounds[q] is not None and bounds[q] <= rho
+
+
 @SETTINGS
 @given(election=elections(), step=st.integers(0, 30))
 def test_a_certified_float_run_is_the_exact_run_and_its_bounds_hold(election, step):
     e, exact, fast = engines(*election)
     voter_budget = e.budget / e.voter_count + step  # often not a float: 200/7 + 3
     run = fast.run(voter_budget)
-    plain = exact.run(voter_budget)
-    if run is None:
-        return
-    assert run.winners == plain.winners and run.spent == plain.spent
-    rounds = reference_rounds(e, exact.rank, voter_budget)
-    assert [winner for winner, _ in rounds] == run.winners
-    for (winner, rhos), up, runner_up in zip(rounds, run.up, run.runner_up):
-        # The winner's upper bound is above its exact (rho, rank), every other project's lower bound below.
-        assert up >= (rhos[winner], exact.rank[winner])
-        others = [(rho, exact.rank[q]) for q, rho in rhos.items() if q != winner]
-        if others:
-            assert runner_up is not None and runner_up <= min(others)
+    if run is not None:
+        check_against_the_book(e, exact, run, voter_budget)
+
+
+@settings(SETTINGS, max_examples=200)
+@given(election=elections(), steps=st.lists(st.integers(0, 30), min_size=2, max_size=6))
+def test_a_float_run_replaying_a_run_at_a_higher_budget_is_the_exact_run(election, steps):
+    # The Add1 loop runs the middle of a stretch with the run at its top as anchor (a float run, or the
+    # record of an exact run where the float run gave up), also when that anchor was itself a replay.
+    e, exact, fast = engines(*election)
+    start = e.budget / e.voter_count
+    anchor = None
+    for step in sorted(steps, reverse=True):
+        voter_budget = start + step
+        run = fast.run(voter_budget, anchor)
+        if run is None:
+            run = tally_module._exact_record(exact, exact.run(voter_budget), with_bounds=True)
+        check_against_the_book(e, exact, run, voter_budget)
+        anchor = run
+
+
+def test_a_float_replay_that_breaks_off_goes_on_as_a_plain_run():
+    # Per voter 6, equal shares funds C, A, B, D; per voter 4 and 3, C, A, D (B, dearer for its two
+    # supporters, no longer fits after C); per voter 1, C alone. A float replay of the run at 6 must see
+    # where each lower run leaves it, and from there give the exact run's winners.
+    project_list = [Project("A", 3), Project("B", 10), Project("C", 4), Project("D", 2)]
+    ballots = [Ballot.approval(ids) for ids in ("A", "AC", "BC", "C", "C", "CD", "B")]
+    e, exact, fast = engines(30, project_list, ballots)
+    high = fast.run(Fraction(6))
+    assert [e.ids[q] for q in high.winners] == ["C", "A", "B", "D"]
+    for voter_budget in (Fraction(11, 2), Fraction(4), Fraction(3), Fraction(1), Fraction(1, 3)):
+        replayed = fast.run(voter_budget, high)
+        assert replayed is not None
+        check_against_the_book(e, exact, replayed, voter_budget)
+    assert [e.ids[q] for q in fast.run(Fraction(4), high).winners] == ["C", "A", "D"]
 
 
 @SETTINGS
@@ -170,7 +211,7 @@ def test_equal_supporter_counts_are_an_exact_tie_broken_by_rank_without_falling_
 def test_mes_completed_is_exact_when_the_fast_path_always_gives_up(monkeypatch):
     election = tie_election()
     expected = tally(MES_COMPLETED, *election)
-    monkeypatch.setattr(FloatEqualShares, "run", lambda self, voter_budget: None)
+    monkeypatch.setattr(FloatEqualShares, "run", lambda self, voter_budget, anchor=None: None)
     assert tally(MES_COMPLETED, *election) == expected
 
 
@@ -184,8 +225,8 @@ def test_a_replay_that_disagrees_with_the_float_run_redoes_the_loop_exactly(monk
     expected = tally(MES_COMPLETED, 400, project_list, ballots)
     original = FloatEqualShares.run
 
-    def wrong(self, voter_budget):
-        run = original(self, voter_budget)
+    def wrong(self, voter_budget, anchor=None):
+        run = original(self, voter_budget, anchor)
         if run is not None and len(run.winners) > 1:
             run.winners[0], run.winners[1] = run.winners[1], run.winners[0]
         return run
