@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from app.budgets import pabulib, presentation, services, tally
+from app.budgets import charts, pabulib, presentation, services, tally
 from app.budgets.models import BallotChoice, Budget, BudgetBallot, BudgetParticipation, BudgetResultCache
 from app.budgets.presentation import PROTECTIVE, SHOWN, SMALL, WITHHELD, GroupCount, suppress_small_groups
 from app.budgets.rules import association_key
@@ -331,6 +331,41 @@ def test_chart_labels_escape_what_plotly_would_read_as_markup(make_budget, engli
     labels = [label for trace in figure["data"] for label in trace["y"]]
     assert labels == ["&lt;b&gt;Lähde&lt;/b&gt;"]
     assert "<b>Lähde</b>" not in body
+
+
+def _figures(client, budget) -> dict:
+    body = client.get(f"/budgets/{budget.id}/results").get_data(as_text=True)
+    return {m.group(1): json.loads(html.unescape(m.group(2)))
+            for m in re.finditer(r'<div class="chart-plot" id="([\w-]+)" data-figure="([^"]*)"', body)}
+
+
+def test_charts_are_built_once_per_count_and_language(make_budget, app, english, monkeypatch):
+    """Building a Plotly figure is most of the page's time: the same numbers in the same language reuse it."""
+    for cached in (charts._votes_chart, charts._village_chart, charts._turnout_chart):
+        cached.cache_clear()
+    built = []
+    figure_json = charts.figure_json
+    monkeypatch.setattr(charts, "figure_json", lambda figure: built.append(figure) or figure_json(figure))
+    budget = make_budget(windows=CLOSED)
+    vote(budget, {0: 2, 1: 1})
+    client, _ = english(None)
+
+    first = _figures(client, budget)
+    assert len(built) == len(first) >= 2
+    assert _figures(client, budget) == first and len(built) == len(first)  # the second visit builds nothing
+
+    vote(budget, {2: 3})  # a counted paper batch, say: the same page must show the new numbers
+    again = _figures(client, budget)
+    assert len(built) > len(first)
+    points = {label: x for trace in again["chart-votes"]["data"] for label, x in zip(trace["y"], trace["x"])}
+    assert points == {"Kylätalon katto": 2, "Uimarannan laituri": 1, "Latu-ura": 3}
+
+    before = len(built)
+    finnish = app.test_client()
+    in_finnish = _figures(finnish, budget)
+    assert len(built) > before
+    assert in_finnish["chart-votes"]["layout"]["xaxis"]["title"]["text"] == "Äänet"
+    assert again["chart-votes"]["layout"]["xaxis"]["title"]["text"] == "Votes"
 
 
 # --- open and secret ballots --------------------------------------------------------------------
