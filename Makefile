@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations vendor db demo extract-messages serve-production backup bench clean
+.PHONY: run test install install-dev translations vendor db demo extract-messages serve-production backup bench bench-pages clean
 
 run: install translations vendor db demo
 	@echo "Kyläraati is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
@@ -64,6 +64,10 @@ backup: install
 
 bench: install-dev
 	$(BIN)/python bench/tally.py
+
+# Page speed against a minimal Flask page, both under gunicorn (see "Performance and reliability" in the README).
+bench-pages: install-dev translations vendor
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
