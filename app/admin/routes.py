@@ -23,6 +23,7 @@ from app.directory.forms import (
 from app.directory.models import Association, Representation, RepresentationStatus, Village
 from app.directory.services import DirectoryError
 from app.extensions import db
+from app.forms import as_id
 from app.main.models import AccessibilityFeedback
 from app.moderation import services as moderation
 from app.notifications.rules import Kind
@@ -66,7 +67,7 @@ def decide_representation(representation_id, decision):
     representation = db.get_or_404(Representation, representation_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or _("Check the reason."), "error")
+        flash(" ".join(str(e) for e in form.reason.errors) or _("Check the reason."), "error")
         return redirect(url_for("admin.representations"))
     try:
         if decision == "revoke":
@@ -178,7 +179,7 @@ def audit():
     """The audit log, filtered by action, person and dates."""
     form = AuditFilterForm(known_actions(), formdata=request.args)
     valid = form.validate()
-    actor_id = int(form.actor.data) if (form.actor.data or "").isdigit() else None
+    actor_id = as_id(form.actor.data)  # a number too large for an id (or for the database) filters nothing
     query = audit_query(form.action.data or "", actor_id, form.since.data if valid else None,
                         form.until.data if valid else None)
     query = query.options(sa.orm.selectinload(AuditLog.actor))

@@ -32,7 +32,19 @@ class DirectoryError(Exception):
 def slugify(text: str) -> str:
     """ASCII slug for URLs: 'Lyöttilä' -> 'lyottila'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "village"
+    # NFKD can make one character many ("ﷺ"): cut to fit the column with room for a "-2" suffix.
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70].strip("-") or "village"
+
+
+def unique_slug(name: str) -> str:
+    """A village slug no other village has: different names can share one ('Lyöttilä', 'Lyottila', '«', '»')."""
+    base = slugify(name)
+    taken = set(db.session.scalars(sa.select(Village.slug).where(Village.slug.startswith(base, autoescape=True))))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def villages_with_counts() -> list[tuple[Village, int]]:
@@ -84,7 +96,7 @@ def save_village(actor: User, village: Village | None, name: str, description: s
     """Create or edit a village; audited."""
     creating = village is None
     if creating:
-        village = Village(name=name, slug=slugify(name), description=description)
+        village = Village(name=name, slug=unique_slug(name), description=description)
         db.session.add(village)
     changes = _apply(village, name=name.strip(), description=description)
     if _duplicate(Village, Village.name, village.name, village.id):
