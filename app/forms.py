@@ -33,6 +33,11 @@ class NoControlCharacters:
             raise ValidationError(_l("Remove the invisible control characters."))
 
 
+def errors_text(errors) -> str:
+    """A field's (or several fields') validation messages as one flash text; they may be lazy strings."""
+    return " ".join(str(error) for error in errors)
+
+
 def stripped(value):
     """Filter: trim whitespace around text input."""
     return value.strip() if isinstance(value, str) else value

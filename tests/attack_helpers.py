@@ -1,7 +1,6 @@
 """Shared pieces of the attack suite (stored XSS, SQL injection, form fuzzing): the app's forms found
 automatically, one route case per form that says how to submit it as whom and where its text is shown,
 a world of objects to submit against, and an HTML checker that parses pages instead of grepping them."""
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -11,14 +10,13 @@ from io import BytesIO
 from xml.etree import ElementTree
 
 import pytest
-import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
 
 from app.extensions import db
-from tests.conftest import immediate_emails, login, post_form, sent_mail
+from tests.conftest import immediate_emails, login, post_form, row_counts, sent_mail, snapshot  # noqa: F401
 
 # --- the forms -----------------------------------------------------------------------------------
 
@@ -483,21 +481,3 @@ def executable_markup(html: str) -> list[str]:
     parser.close()
     return parser.problems
 
-
-# --- the database ---------------------------------------------------------------------------------
-
-def row_counts() -> dict[str, int]:
-    """Rows in every table."""
-    with db.engine.connect() as connection:
-        return {t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                for t in db.metadata.sorted_tables}
-
-
-def snapshot() -> str:
-    """A digest of every row of every table."""
-    digest = hashlib.sha256()
-    with db.engine.connect() as connection:
-        for table in db.metadata.sorted_tables:
-            rows = connection.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
-            digest.update(f"{table.name}:{rows!r}".encode())
-    return digest.hexdigest()

@@ -4,6 +4,7 @@ The suite runs on SQLite (default: a temporary file) and on PostgreSQL when DATA
 is set. The schema is built once per run by the real Alembic migrations, and every test
 starts from empty tables.
 """
+import hashlib
 import os
 import re
 from contextlib import contextmanager
@@ -238,3 +239,20 @@ def count_queries():
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table."""
+    with db.engine.connect() as connection:
+        return {t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in db.metadata.sorted_tables}
+
+
+def snapshot() -> str:
+    """A digest of every row of every table."""
+    digest = hashlib.sha256()
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            rows = connection.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+            digest.update(f"{table.name}:{rows!r}".encode())
+    return digest.hexdigest()

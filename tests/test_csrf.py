@@ -1,11 +1,9 @@
 """CSRF on every state-changing route, enumerated from the app's URL map (a new POST route is covered the day
 it is added): a POST without the token is refused with 400 and changes nothing in the database."""
-import hashlib
 import re
 
-import sqlalchemy as sa
 
-from app.extensions import db
+from tests.conftest import snapshot
 from tests.test_permissions import ROUTES, objects  # noqa: F401  (objects: the fixture)
 
 # Routes that take a POST without the session's CSRF token, and why that is safe.
@@ -43,20 +41,10 @@ def _post_routes(app) -> list[str]:
     return sorted(rules)
 
 
-def _snapshot() -> str:
-    """A digest of every row of every table."""
-    digest = hashlib.sha256()
-    with db.engine.connect() as connection:
-        for table in db.metadata.sorted_tables:
-            rows = connection.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
-            digest.update(f"{table.name}:{rows!r}".encode())
-    return digest.hexdigest()
-
-
 def test_every_post_route_refuses_a_request_without_the_csrf_token(app, login_as, objects):  # noqa: F811
     templates = _templates()
     client, _user = login_as("coordinator")  # the most powerful role: CSRF must stop even what it may do
-    before = _snapshot()
+    before = snapshot()
     checked = []
     for rule in _post_routes(app):
         template = UNCLASSIFIED.get(rule) or templates.get(_pattern(rule))
@@ -65,10 +53,10 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(app, login_as
         response = client.post(path, data={"reason": "x", "body": "x", "title": "x", "role": "coordinator"})
         assert response.status_code == 400, f"POST {path} without a CSRF token answered {response.status_code}"
         checked.append(path)
-    assert _snapshot() == before, "a POST without a CSRF token changed the database"
+    assert snapshot() == before, "a POST without a CSRF token changed the database"
     assert len(checked) > 80  # every state-changing route of the app (93 today), not a handful
     # And a visitor's POST is refused the same way (the login and registration forms among them).
     visitor = app.test_client()
     for path in ("/login", "/register", "/password/forgot", "/accessibility", "/language/en"):
         assert visitor.post(path, data={"email": "a@b.fi", "password": "x"}).status_code == 400, path
-    assert _snapshot() == before
+    assert snapshot() == before

@@ -23,7 +23,7 @@ from app.directory.forms import (
 from app.directory.models import Association, Representation, RepresentationStatus, Village
 from app.directory.services import DirectoryError
 from app.extensions import db
-from app.forms import as_id
+from app.forms import as_id, errors_text
 from app.main.models import AccessibilityFeedback
 from app.moderation import services as moderation
 from app.notifications.rules import Kind
@@ -67,7 +67,7 @@ def decide_representation(representation_id, decision):
     representation = db.get_or_404(Representation, representation_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for e in form.reason.errors) or _("Check the reason."), "error")
+        flash(errors_text(form.reason.errors) or _("Check the reason."), "error")
         return redirect(url_for("admin.representations"))
     try:
         if decision == "revoke":

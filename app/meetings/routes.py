@@ -12,7 +12,7 @@ from app.budgets.models import Budget
 from app.directory.models import Association
 from app.directory.services import association_query
 from app.extensions import db
-from app.forms import ConfirmForm, as_id
+from app.forms import ConfirmForm, as_id, errors_text
 from app.http import found_or_404
 from app.meetings import bp, rules, services
 from app.meetings.forms import (
@@ -147,7 +147,7 @@ def end_member(body_id, member_id):
     form = EndMemberForm()
     back = url_for("meetings.members", body_id=body.id)
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for e in form.ends_on.errors) or _("Write a date, for example 12.3.2027, or pick one."), "error")
+        flash(errors_text(form.ends_on.errors) or _("Write a date, for example 12.3.2027, or pick one."), "error")
         return redirect(back)
     try:
         services.end_member(current_user, member, form.ends_on.data)
@@ -285,7 +285,7 @@ def amend(meeting_id):
     form = AmendmentForm(meeting.items)
     if not form.validate_on_submit():
         for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "error")
+            flash(errors_text(errors), "error")
         return redirect(back)
     item = services.get_item(meeting, form.item_id.data) if form.item_id.data else None
     try:
@@ -445,7 +445,7 @@ def statement(meeting_id, item_id):
         abort(403)  # only current representatives of an association write statements
     form = StatementForm(associations)
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        flash(errors_text(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back)
     association = next(a for a in associations if a.id == form.association_id.data)
     require(Action.ACT_FOR_ASSOCIATION, association)
