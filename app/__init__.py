@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
+from app import pagecache
 from app.config import CONFIGS
 from app.extensions import babel, csrf, db, login_manager, migrate
 
@@ -36,6 +37,7 @@ def create_app(config: str | type | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_context(app)
+    pagecache.init_app(app)  # after the other request hooks, so a cached page passes the same checks first
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -99,6 +101,8 @@ def register_extensions(app: Flask) -> None:
         """End the request's transaction; if the database dropped the connection meanwhile (a restart), close
         the session so the pool discards it, instead of failing in Flask-SQLAlchemy's teardown, outside every
         error handler, with a bare 500 after the page was already rendered."""
+        if not db.session.registry.has():  # the request never used the database (a cached page)
+            return
         try:
             db.session.rollback()
         except OperationalError:
@@ -119,7 +123,7 @@ def register_extensions(app: Flask) -> None:
         "established": Throttle(storage, app.config["COMMENT_LIMIT"]),
     }
     app.extensions["password_hashing"] = PasswordHashing(
-        app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST")
+        app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"), app.config.get("ARGON2_PARALLELISM")
     )
 
     from app import models  # noqa: F401  (every model registered with the metadata)

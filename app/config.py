@@ -44,6 +44,11 @@ class Config:
     OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE")
     OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL")
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    # argon2id parameters (unset: t=3, 64 MiB, p=4). A sign-in costs one hash, the most CPU of a vote day; OWASP's
+    # minimum t=2, 19456 KiB, p=1 costs about an eighth. Stored hashes are renewed at the next sign-in.
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", 0)) or None
+    ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 0)) or None  # KiB
+    ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", 0)) or None
     # Comments per account (against spam); accounts younger than NEW_ACCOUNT_HOURS get the tighter one.
     COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "30/hour")
     COMMENT_LIMIT_NEW_ACCOUNT = os.environ.get("COMMENT_LIMIT_NEW_ACCOUNT", "5/hour")
@@ -66,6 +71,11 @@ class Config:
 
     SECURE_HEADERS_HSTS = False
     PAGE_SIZE = 20
+    # Whole pages for visitors who are not signed in (app/pagecache.py): auto = in Redis when REDIS_URL is set,
+    # else off; redis; memory (one process only: development with a single worker); off.
+    PAGE_CACHE = os.environ.get("PAGE_CACHE", "auto")
+    # How long a cached page may show what changes with time alone (a phase opening at its hour), in seconds.
+    PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", "60"))
 
     # How many reverse proxies (nginx: 1) stand in front of the app and set X-Forwarded-For/-Proto/-Host.
     # 0 trusts no such header; set it exactly, or clients can forge their address past the login limits.
@@ -90,6 +100,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
     LOGIN_FAILURE_LIMIT = "5/minute"
     RATELIMIT_STORAGE_URI = "memory://"
+    PAGE_CACHE = "off"  # tests/test_pagecache.py switches it on
     MAIL_SERVER = None
     SERVER_NAME = None
     # Cheap argon2 parameters so the suite stays fast; production uses the defaults.

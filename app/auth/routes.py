@@ -1,5 +1,6 @@
 """Sign in, sign out, register, password change and reset."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import confirm_login, current_user, fresh_login_required, login_required, login_user, logout_user
 
@@ -13,7 +14,6 @@ from app.auth.forms import (
     ResetPasswordForm,
 )
 from app.auth.services import AccountError
-from app.i18n import LANGUAGE_COOKIE
 from app.notify import email_user
 from app.security import safe_next
 
@@ -100,7 +100,7 @@ def register():
     """Create a resident account."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    form = RegisterForm(language=request.cookies.get(LANGUAGE_COOKIE, "fi"))
+    form = RegisterForm(language=str(get_locale()))  # the language the visitor is reading
     if form.validate_on_submit():
         throttled = services.check_throttle("register", f"address:{client_address()}")
         if throttled:

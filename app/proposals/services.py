@@ -381,9 +381,12 @@ def random_order(seed: int) -> sa.ColumnElement:
 
     Plain integer arithmetic, so SQLite and PostgreSQL agree: an affine step
     (id * a + b) mod p, then two squarings mod p so the order is not an arithmetic
-    progression of the ids. Every intermediate value stays below 2**62.
+    progression of the ids. Every intermediate value stays below 2**62. Small seeds (a visitor's is one of
+    app.proposals.visitor.SEEDS) are first spread over 60 bits (Fibonacci hashing), so neighbouring seeds give
+    unrelated orders.
     """
     p = _RANDOM_MODULUS
+    seed = (seed + 1) * 0x9E3779B97F4A7C15 % (1 << 60)
     multiplier = seed % (p - 1) + 1
     offset = (seed >> 31) % p
     mixed = (sa.cast(Proposal.id, sa.BigInteger) * multiplier + offset) % p

@@ -3,13 +3,19 @@ import secrets
 
 from flask import session
 
-SEED_KEY = "proposal_order_seed"
+from app import pagecache
+
+SEED_KEY = pagecache.SEED_KEY
+# The random order is one of this many shuffles. For fairness that is as good as a new shuffle per visitor (every
+# proposal's place is equally likely to be anywhere), and it lets the page cache keep one copy of each.
+SEEDS = 64
 
 
 def visitor_seed() -> int:
     """This visitor's seed for the random order: the same order on every page and every visit."""
     seed = session.get(SEED_KEY)
-    if not isinstance(seed, int):
-        seed = secrets.randbits(60)
+    if not isinstance(seed, int) or not 0 <= seed < SEEDS:
+        seed = secrets.randbelow(SEEDS)
         session[SEED_KEY] = seed
+    pagecache.vary_on_seed(seed)
     return seed
