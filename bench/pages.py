@@ -1,13 +1,15 @@
 """Page speed of Kyläraati against a minimal Flask floor, both served by gunicorn in the same run.
 
 Run: `make bench-pages` or `.venv/bin/python bench/pages.py [--db sqlite|postgresql] [--workers 2] [--clients 4]
-[--requests 200] [--login] [--markdown FILE]`.
+[--requests 200] [--login] [--no-cache] [--redis-db 14] [--markdown FILE]`.
 
 1. A scratch database (SQLite in a temporary directory; `--db postgresql` recreates the database kr_pages on
    127.0.0.1:5432), `flask db upgrade`, `flask seed-demo`, then scaled up with bulk inserts to 1,000 proposals,
    50,000 comments (one proposal has exactly 200 visible ones), 500 events and 100 meetings.
-2. gunicorn serves the app (deploy/gunicorn.conf.py, FLASK_CONFIG=production) and the floor, bench/floor_app.py,
-   a Flask app rendering one small template (bench/floor_gunicorn.conf.py: the same settings).
+2. gunicorn serves the app (deploy/gunicorn.conf.py, FLASK_CONFIG=production, REDIS_URL set, so the page cache
+   for visitors who are not signed in is on as in production; `--no-cache` switches it off, and `--login`
+   measures a signed-in resident, whom it never serves) and the floor, bench/floor_app.py, a Flask app rendering
+   one small template (bench/floor_gunicorn.conf.py: the same settings).
 3. Per page: a warm-up, then N keep-alive clients (threads, http.client, each keeping its cookies like a browser)
    send a fixed number of requests. The floor is measured first and last; pages are compared with the mean.
 
@@ -414,6 +416,7 @@ class Client:
     port: int
     cookies: dict = field(default_factory=dict)
     connection: http.client.HTTPConnection | None = None
+    cache_hits: int = 0  # answers the page cache gave (X-Page-Cache: hit)
 
     def get(self, path: str, method: str = "GET", body: str | None = None) -> tuple[int, bytes]:
         headers = {"Accept-Language": "fi", "User-Agent": "kylaraati-bench"}
@@ -434,6 +437,8 @@ class Client:
                 self.connection = None
                 if attempt == 2:
                     raise
+        if response.headers.get("X-Page-Cache") == "hit":
+            self.cache_hits += 1
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
@@ -465,6 +470,7 @@ class Result:
     size: int
     queries: int | None = None
     cpu: float | None = None  # server CPU seconds for the timed requests
+    hits: int = 0  # timed requests answered from the page cache
 
     @property
     def cpu_ms(self) -> float | None:
@@ -492,6 +498,8 @@ def load(name: str, server: Server, path: str, clients: int, requests: int, warm
     errors = [0] * clients
     sizes = [0] * clients
     start_line = threading.Barrier(clients + 1)
+    for visitor in visitors:
+        visitor.cache_hits = 0
 
     def run(index: int) -> None:
         visitor, mine = visitors[index], latencies[index]
@@ -516,7 +524,8 @@ def load(name: str, server: Server, path: str, clients: int, requests: int, warm
     cpu_after = server_cpu(server.process.pid)
     flat = [x for mine in latencies for x in mine]
     cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
-    return Result(name, path, len(flat), elapsed, flat, sum(errors), max(sizes), cpu=cpu)
+    return Result(name, path, len(flat), elapsed, flat, sum(errors), max(sizes), cpu=cpu,
+                  hits=sum(visitor.cache_hits for visitor in visitors))
 
 
 def count_queries(paths: dict[str, str], login: tuple[str, str] | None) -> dict[str, int]:
@@ -570,8 +579,11 @@ def report(results: list[Result], floors: list[Result], args, info: dict) -> str
         ("CPU ms/req: CPU time of the gunicorn master and workers per timed request (the load generator not "
          "counted); its ratio hardly depends on what else the machine runs, unlike latency and req/s"),
         "",
-        "| page | path | req/s | p50 ms | p95 ms | KiB | SQL/req | CPU ms/req | p50 × floor | req/s ÷ | CPU × | goal 3× |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        (f"Page cache: {info['page_cache']}; 'cached' is the share of timed requests it answered (signed-in "
+         "people and the floor never use it)"),
+        "",
+        "| page | path | req/s | p50 ms | p95 ms | KiB | SQL/req | CPU ms/req | p50 × floor | req/s ÷ | CPU × | cached | goal 3× |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for result in [floors[0], *results]:
         is_floor = result is floors[0]
@@ -587,7 +599,7 @@ def report(results: list[Result], floors: list[Result], args, info: dict) -> str
             f"{'' if result.cpu_ms is None else f'{result.cpu_ms:.1f}'} | "
             f"{'1' if is_floor else f'{p50_ratio:.1f}'} | {'1' if is_floor else f'{rps_ratio:.1f}'} | "
             f"{'' if floor_cpu is None or result.cpu_ms is None else '1' if is_floor else f'{result.cpu_ms / floor_cpu:.1f}'} | "
-            f"{verdict} |")
+            f"{'' if is_floor else f'{100 * result.hits / result.requests:.0f} %'} | {verdict} |")
     goal_pages = [r for r in results if r.name != REFERENCE]
     over = [r.name for r in goal_pages if max(r.percentile(50) / floor_p50, floor_rps / r.rps) > GOAL]
     errors = sum(r.errors for r in [*results, *floors])
@@ -607,6 +619,10 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
     parser.add_argument("--warmup", type=int, default=40, help="warm-up requests per page (default 40)")
     parser.add_argument("--login", action="store_true", help="clients are signed in as the demo resident")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="switch the page cache off (PAGE_CACHE=off): every page rendered, as signed-in people get")
+    parser.add_argument("--redis-db", type=int, default=14,
+                        help="Redis database on 127.0.0.1:6379 for the page cache and rate limits (flushed first)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (and its database)")
     parser.add_argument("--markdown", type=Path, help="also write the summary to this file")
@@ -615,9 +631,11 @@ def main() -> int:
     load_before = f"{os.getloadavg()[0]:.2f}"
     workdir = Path(tempfile.mkdtemp(prefix="kylaraati-bench-pages-"))
     database_url = prepare_database(args.db, workdir)
-    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "development", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "development", "PYTHONPATH": str(ROOT),
+           "PAGE_CACHE": "off"}
     env.pop("REDIS_URL", None)
-    os.environ.update(DATABASE_URL=database_url, FLASK_CONFIG="development")
+    os.environ.update(DATABASE_URL=database_url, FLASK_CONFIG="development", PAGE_CACHE="off")
+    redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
     sys.path.insert(0, str(ROOT))
     servers: list[Server] = []
     try:
@@ -636,8 +654,15 @@ def main() -> int:
               f"{time.perf_counter() - seeded:.0f} s): {info['counts']}", flush=True)
         info["load_before"] = load_before
 
+        # As production runs it: rate limits and the page cache in Redis (a database of its own, emptied first).
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
         serving = {**env, "FLASK_CONFIG": "production", "SECRET_KEY": secrets.token_hex(32),
-                   "GUNICORN_LOG_LEVEL": "warning"}
+                   "GUNICORN_LOG_LEVEL": "warning", "REDIS_URL": redis_url,
+                   "PAGE_CACHE": "off" if args.no_cache else "redis"}
+        info["page_cache"] = ("off (--no-cache)" if args.no_cache else f"Redis ({redis_url}), TTL "
+                              f"{os.environ.get('PAGE_CACHE_TTL', '60')} s")
         servers.append(serve("app", ROOT / "deploy" / "gunicorn.conf.py", "wsgi:app", ROOT, serving, args.workers,
                              workdir, "/healthz"))
         servers.append(serve("floor", BENCH / "floor_gunicorn.conf.py", "floor_app:app", BENCH, serving,
