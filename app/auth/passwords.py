@@ -50,12 +50,15 @@ def password_problems(password: str, display_name: str = "", email: str = "") ->
 class PasswordHashing:
     """argon2id hashing with parameters from configuration."""
 
-    def __init__(self, time_cost: int | None = None, memory_cost: int | None = None):
+    def __init__(self, time_cost: int | None = None, memory_cost: int | None = None, parallelism: int | None = None):
+        """Unset parameters keep argon2-cffi's defaults (RFC 9106's low-memory choice: t=3, 64 MiB, p=4)."""
         kwargs = {}
         if time_cost:
             kwargs["time_cost"] = time_cost
         if memory_cost:
             kwargs["memory_cost"] = memory_cost
+        if parallelism:
+            kwargs["parallelism"] = parallelism
         self._hasher = PasswordHasher(**kwargs)  # argon2id is the default type
 
     def hash(self, password: str) -> str:

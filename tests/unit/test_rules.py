@@ -78,6 +78,14 @@ def test_argon2id_hashing_round_trip():
     assert not hashing.verify("garbage", "anything")
 
 
+def test_argon2_parameters_are_configurable_and_old_hashes_are_renewed():
+    owasp = PasswordHashing(time_cost=2, memory_cost=19456, parallelism=1)
+    stored = owasp.hash("kolme sanaa peräkkäin")
+    assert "$m=19456,t=2,p=1$" in stored and owasp.verify(stored, "kolme sanaa peräkkäin")
+    assert not owasp.needs_rehash(stored)
+    assert owasp.needs_rehash(PasswordHashing(time_cost=1, memory_cost=1024).hash("kolme sanaa peräkkäin"))
+
+
 @pytest.mark.parametrize("source, expected, forbidden", [
     ("# Otsikko\n\n**lihava**", "<h2>Otsikko</h2>", "<h1>"),
     ("<script>alert(1)</script>", "&lt;script&gt;", "<script>"),
