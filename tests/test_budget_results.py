@@ -64,7 +64,7 @@ def page(client, budget, suffix="results"):
 
 def table_row(page_text: str, title: str) -> str:
     """The text of the results table's row of a project."""
-    table = page_text[page_text.index('class="results-table"'):]
+    table = page_text[page_text.index('class="results-table'):]
     table = table[:table.index("</table>")]
     row = next(r for r in table.split("<tr") if f">{title}<" in r)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
