@@ -63,10 +63,10 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(database_url):
-    """The application with an app context pushed for the test; tables emptied after."""
-    app = create_app(_test_config(database_url))
+@contextmanager
+def running_app(config: type):
+    """An application of `config` with an app context pushed; its tables emptied after."""
+    app = create_app(config)
     app.test_client_class = IsolatedClient
     with app.app_context():
         try:
@@ -75,6 +75,13 @@ def app(database_url):
             db.session.remove()
             _empty_tables()
             db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    """The application with an app context pushed for the test; tables emptied after."""
+    with running_app(_test_config(database_url)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app import create_app, pagecache
 from app.comments.models import Comment
 from app.extensions import db
-from tests.conftest import CSRF_RE, PASSWORD, IsolatedClient, _empty_tables, _test_config, count_queries, login
+from tests.conftest import CSRF_RE, PASSWORD, _test_config, count_queries, login, running_app
 from tests.proposal_helpers import add_proposal, english, make_consultation, text  # noqa: F401
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -27,9 +27,12 @@ def _redis_answers() -> bool:
         return False
 
 
+def _cached_config(database_url, **settings) -> type:
+    return type("CachedConfig", (_test_config(database_url),), {"PAGE_CACHE": "memory", **settings})
+
+
 def _cached_app(database_url, **settings):
-    config = _test_config(database_url)
-    return create_app(type("CachedConfig", (config,), {"PAGE_CACHE": "memory", **settings}))
+    return create_app(_cached_config(database_url, **settings))
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -43,15 +46,8 @@ def app(database_url, request):
 
         redis.Redis.from_url(REDIS_URL).flushdb()
         settings["REDIS_URL"] = REDIS_URL
-    app = _cached_app(database_url, **settings)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            _empty_tables()
-            db.engine.dispose()
+    with running_app(_cached_config(database_url, **settings)) as app:
+        yield app
 
 
 def cache_state(response) -> str | None:
