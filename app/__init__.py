@@ -240,7 +240,7 @@ def database_unavailable_response(app: Flask, error: Exception):
     from flask_babel import force_locale
 
     from app.api.problems import is_api_request, problem_response
-    from app.i18n import LANGUAGE_COOKIE
+    from app.i18n import cookie_locale
 
     app.logger.warning("Database unavailable (%s): %s", request.path, str(error).splitlines()[0])
     try:
@@ -251,9 +251,7 @@ def database_unavailable_response(app: Flask, error: Exception):
     headers = {"Retry-After": "5", "Cache-Control": "no-store"}
     if is_api_request():
         return problem_response(503, "The database is briefly unavailable. Try again in a moment.", headers)
-    locale = request.cookies.get(LANGUAGE_COOKIE)
-    if locale not in app.config["LANGUAGES"]:
-        locale = app.config["BABEL_DEFAULT_LOCALE"]
+    locale = cookie_locale()
     with force_locale(locale):
         body = app.jinja_env.get_template("unavailable.html").render(
             locale=locale, retry_url="/" + request.full_path.rstrip("?").lstrip("/") if request.method == "GET" else None)

@@ -12,11 +12,16 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 def select_locale() -> str:
     """The signed-in user's language, else the remembered choice, else Finnish."""
-    languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
+    if current_user and current_user.is_authenticated and current_user.language in current_app.config["LANGUAGES"]:
         return current_user.language
+    return cookie_locale()
+
+
+def cookie_locale() -> str:
+    """The language remembered in the visitor's cookie, else Finnish; without asking who is signed in (pages
+    that must not touch the database: the page cache, the database-unavailable page)."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in languages:
+    if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -2,7 +2,7 @@
 
 Most of the site's readers are not signed in, and for them a page is the same for everyone who asks for the same
 address in the same language. Rendering one costs tens of milliseconds of SQLAlchemy and Jinja work (see the
-README's "Performance and reliability"); serving it from the cache costs two Redis lookups.
+README's "Performance and reliability"); serving it from the cache costs one Redis round trip and no SQL.
 
 What is cached: the HTML of GET and HEAD requests answered 200 to a visitor with no signed-in user, no "remember
 me" cookie and no pending messages, when the page neither set a cookie, nor changed the session, nor flashed a
@@ -140,13 +140,13 @@ class RedisStore:
 class PageCache:
     """The cache of one app: where pages are stored and for how long."""
 
+    RETRY_AFTER = 10  # seconds the cache steps aside after a store failure, so no request waits on a dead Redis
+
     def __init__(self, app: Flask, store, ttl: int):
         self.app = app
         self.store = store
         self.ttl = ttl
         self._failed_at = 0.0
-
-    RETRY_AFTER = 10  # seconds the cache steps aside after a store failure, so no request waits on a dead Redis
 
     def guarded(self, action, default=None):
         """Run a store call; if the store fails (Redis down), log it and step aside for RETRY_AFTER seconds.
@@ -211,18 +211,20 @@ def _visitor_key() -> str | None:
         return None
     if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
         return None  # Flask-Login would sign this visitor in from the cookie
-    from app.i18n import LANGUAGE_COOKIE
+    from app.i18n import cookie_locale
 
-    locale = request.cookies.get(LANGUAGE_COOKIE)
-    if locale not in current_app.config["LANGUAGES"]:
-        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     query = request.query_string.decode("latin-1")
-    return f"{request.scheme}://{request.host}|{locale}|{request.path}?{query}"
+    return f"{request.scheme}://{request.host}|{cookie_locale()}|{request.path}?{query}"
 
 
 # What a page may change in the session and still be cached: the CSRF token and the seed (put back on each hit),
 # and Flask-Login's note that a visitor's session is not a fresh login (it writes it on a visitor's second page).
 SESSION_KEYS_PUT_BACK = (CSRF_FIELD, SEED_KEY, "_fresh")
+
+
+def _seeded(key: str, seed: int) -> str:
+    """The key of a page stored once per random-order seed."""
+    return f"{key}|{SEED_MARKER}={seed}"
 
 
 def _session_state() -> dict:
@@ -236,7 +238,7 @@ def _serve_from_cache():
     if key is None:
         return None
     seed = session.get(SEED_KEY)  # a returning visitor's seed: their page of a random order comes in the same trip
-    seeded = f"{key}|{SEED_MARKER}={seed}" if isinstance(seed, int) else None
+    seeded = _seeded(key, seed) if isinstance(seed, int) else None
     found = cache.guarded(lambda: cache.store.lookup(key, seeded))
     if found is None:
         return None
@@ -245,7 +247,7 @@ def _serve_from_cache():
     if entry is not None and entry.vary_seed:
         from app.proposals.visitor import visitor_seed
 
-        wanted = f"{key}|{SEED_MARKER}={visitor_seed()}"
+        wanted = _seeded(key, visitor_seed())
         if wanted != seeded:  # a new visitor, just given a seed
             raw_seeded = cache.guarded(lambda: cache.store.get(wanted))
         entry = Entry.loads(raw_seeded, version)
@@ -291,7 +293,7 @@ def _store_page(response: Response) -> Response:
     seed = g.get("page_cache_seed")
     if seed is not None:
         cache.guarded(lambda: cache.store.set(key, Entry(version, vary_seed=True).dumps(), cache.ttl))
-        key = f"{key}|{SEED_MARKER}={seed}"
+        key = _seeded(key, seed)
     cache.guarded(lambda: cache.store.set(key, entry.dumps(), cache.ttl))
     response.headers["X-Page-Cache"] = "miss"
     return response

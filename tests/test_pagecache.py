@@ -186,7 +186,7 @@ def test_the_random_order_is_cached_per_seed_and_a_new_visitor_gets_a_seed(app, 
 @pytest.mark.parametrize("path", ["/api/v1/proposals", "/healthz", "/no-such-page", "/proposals.atom"])
 def test_what_is_not_a_public_html_page_is_not_cached(client, path):
     client.get(path)
-    assert cache_state(client.get(path)) in (None,)
+    assert cache_state(client.get(path)) is None
 
 
 def test_pages_that_set_a_cookie_or_say_no_store_are_not_cached(app, client):
